@@ -1,0 +1,540 @@
+//! The render stage: askama templates over the IR, one per generated file.
+//!
+//! Templates hold the long literal text; the small helpers here turn IR values into the
+//! snippets the templates splice in (doc comments, argument types, conversions), so the
+//! templates stay free of decisions.
+
+use askama::Template;
+
+use crate::Config;
+use crate::problem::Problem;
+use crate::ir::{
+    Api, Field, HttpMethod, Model, ModelKind, Operation, Param, ParamLocation, PathPart, TypeRef,
+};
+
+/// What a rendered file holds, which decides how it is formatted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Rust source, formatted by prettyplease.
+    Rust,
+    /// The crate manifest, left as rendered.
+    Toml,
+}
+
+/// A file as the templates wrote it, before formatting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// The path inside the crate.
+    pub path: &'static str,
+    /// How to format it.
+    pub kind: Kind,
+    /// The rendered text.
+    pub text: String,
+}
+
+macro_rules! templates {
+    ($($name:ident => $path:literal,)*) => {
+        $(
+            // Every template gets the whole context, though not every one reads all of it.
+            #[allow(dead_code)]
+            #[derive(Template)]
+            #[template(path = $path, escape = "none")]
+            struct $name<'a> {
+                api: &'a Api,
+                config: &'a Config,
+            }
+        )*
+    };
+}
+
+templates! {
+    Manifest => "Cargo.toml.askama",
+    LibRs => "lib.rs.askama",
+    ClientRs => "client.rs.askama",
+    EncodingRs => "encoding.rs.askama",
+    ErrorRs => "error.rs.askama",
+    ModelsRs => "models.rs.askama",
+    OperationsRs => "operations.rs.askama",
+}
+
+/// Renders every file of the crate, in a fixed order.
+pub fn render(api: &Api, config: &Config) -> Result<Vec<RenderedFile>, Problem> {
+    Ok(vec![
+        file("Cargo.toml", Kind::Toml, Manifest { api, config }.render())?,
+        file("src/lib.rs", Kind::Rust, LibRs { api, config }.render())?,
+        file("src/client.rs", Kind::Rust, ClientRs { api, config }.render())?,
+        file("src/encoding.rs", Kind::Rust, EncodingRs { api, config }.render())?,
+        file("src/error.rs", Kind::Rust, ErrorRs { api, config }.render())?,
+        file("src/models.rs", Kind::Rust, ModelsRs { api, config }.render())?,
+        file("src/operations.rs", Kind::Rust, OperationsRs { api, config }.render())?,
+    ])
+}
+
+fn file(
+    path: &'static str,
+    kind: Kind,
+    text: askama::Result<String>,
+) -> Result<RenderedFile, Problem> {
+    let text = text.map_err(|error| {
+        Problem::at("", format!("internal error: rendering `{path}` failed: {error}"))
+    })?;
+    Ok(RenderedFile { path, kind, text })
+}
+
+/// Turns free text from the spec into `///` lines that rustdoc reads as the spec meant.
+///
+/// Brackets and angle brackets are escaped so they cannot become broken links or HTML,
+/// bare URLs are wrapped in `<…>`, indentation is dropped so no line becomes a code block,
+/// and fenced blocks are marked `text` so rustdoc does not compile them as tests.
+pub fn doc_comment(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let line = line.trim();
+        if let Some(info) = line.strip_prefix("```") {
+            let fence = if in_fence || !info.is_empty() && info != "rust" {
+                line.to_owned()
+            } else {
+                "```text".to_owned()
+            };
+            in_fence = !in_fence;
+            push_doc_line(&mut out, &fence);
+        } else if in_fence {
+            push_doc_line(&mut out, line);
+        } else {
+            push_doc_line(&mut out, &escape_markdown(line));
+        }
+    }
+    if in_fence {
+        push_doc_line(&mut out, "```");
+    }
+    out
+}
+
+fn push_doc_line(out: &mut String, line: &str) {
+    if line.is_empty() {
+        out.push_str("///\n");
+    } else {
+        out.push_str("/// ");
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
+fn escape_markdown(line: &str) -> String {
+    let words: Vec<String> = line
+        .split(' ')
+        .map(|word| {
+            if word.starts_with("https://") || word.starts_with("http://") {
+                let url = word.trim_end_matches(['.', ',', ';', ':', ')']);
+                format!("<{url}>{}", &word[url.len()..])
+            } else {
+                word.replace('\\', "\\\\")
+                    .replace('[', "\\[")
+                    .replace(']', "\\]")
+                    .replace('<', "\\<")
+                    .replace('>', "\\>")
+            }
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// A quoted Rust string literal holding `text`.
+pub fn string_literal(text: &str) -> String {
+    format!("{text:?}")
+}
+
+impl Api {
+    /// Whether any model or parameter holds a date-time, so the crate needs `chrono`.
+    pub fn uses_date_time(&self) -> bool {
+        fn holds(ty: &TypeRef) -> bool {
+            match ty {
+                TypeRef::DateTime => true,
+                TypeRef::Array(inner) | TypeRef::Map(inner) => holds(inner),
+                _ => false,
+            }
+        }
+        let in_models = self.models.iter().any(|model| match &model.kind {
+            ModelKind::Struct(fields) => fields.iter().any(|field| holds(&field.ty)),
+            ModelKind::Alias(ty) => holds(ty),
+            ModelKind::Enum(_) => false,
+        });
+        let in_params = self
+            .operations
+            .iter()
+            .any(|op| op.params.iter().any(|param| holds(&param.ty)));
+        in_models || in_params
+    }
+
+    /// Whether any operation has a path parameter to encode.
+    pub fn has_path_params(&self) -> bool {
+        let path = |param: &Param| param.location == ParamLocation::Path;
+        self.operations.iter().any(|op| op.params.iter().any(path))
+    }
+
+    /// Whether any operation's parameters, body or answer is a generated model.
+    pub fn operations_name_models(&self) -> bool {
+        fn names(ty: &TypeRef) -> bool {
+            match ty {
+                TypeRef::Named(_) => true,
+                TypeRef::Array(inner) | TypeRef::Map(inner) => names(inner),
+                _ => false,
+            }
+        }
+        self.operations.iter().any(|op| {
+            op.params.iter().any(|param| names(&param.ty))
+                || op.body.as_ref().is_some_and(|body| names(&body.ty))
+                || op.success.as_ref().is_some_and(names)
+        })
+    }
+
+    /// The Rust type of an error answer's body.
+    pub fn error_body_type(&self) -> String {
+        match &self.error_model {
+            Some(name) => format!("crate::models::{name}"),
+            None => "serde_json::Value".to_owned(),
+        }
+    }
+}
+
+impl Config {
+    /// The crate's name as Rust code spells it.
+    pub fn crate_ident(&self) -> String {
+        self.crate_name.replace('-', "_")
+    }
+
+    /// The `ClientBuilder` method that picks a server, in snake case.
+    pub fn server_method(&self) -> String {
+        crate::names::value_name(&self.server_enum)
+    }
+}
+
+impl Model {
+    /// The model's doc comment.
+    pub fn doc(&self) -> String {
+        let text = self.description.as_deref().unwrap_or("");
+        if text.trim().is_empty() {
+            return format!("/// The `{}` schema.\n", self.name);
+        }
+        doc_comment(text)
+    }
+
+    /// How many fields `new` takes.
+    pub fn required_count(&self) -> usize {
+        match &self.kind {
+            ModelKind::Struct(fields) => fields.iter().filter(|field| field.required).count(),
+            _ => 0,
+        }
+    }
+
+    /// Whether every field is optional, so the struct can derive `Default`.
+    pub fn all_optional(&self) -> bool {
+        match &self.kind {
+            ModelKind::Struct(fields) => fields.iter().all(|field| !field.required),
+            _ => false,
+        }
+    }
+}
+
+impl Field {
+    /// The field's doc comment, with a note when only the server sets it.
+    pub fn doc(&self) -> String {
+        let mut text = self.description.clone().unwrap_or_default();
+        if self.read_only {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str("Set by the server; ignored in requests.");
+        }
+        if text.trim().is_empty() {
+            return format!("/// The `{}` field.\n", self.wire_name);
+        }
+        doc_comment(&text)
+    }
+
+    /// The serde attribute's arguments.
+    pub fn serde_args(&self) -> String {
+        let rename = format!("rename = {}", string_literal(&self.wire_name));
+        if self.required {
+            rename
+        } else {
+            format!("{rename}, default, skip_serializing_if = \"Option::is_none\"")
+        }
+    }
+
+    /// The field's value in `new`: its argument, or unset.
+    pub fn init(&self) -> String {
+        if self.required {
+            self.store(&format!("{}.into()", self.rust_name))
+        } else {
+            "None".to_owned()
+        }
+    }
+
+    /// The expression that stores `value` (already converted by `Into`) in the field.
+    pub fn store(&self, value: &str) -> String {
+        let inner = if self.boxed {
+            format!("Box::new({value})")
+        } else {
+            value.to_owned()
+        };
+        if self.required {
+            inner
+        } else {
+            format!("Some({inner})")
+        }
+    }
+}
+
+impl Operation {
+    /// The client method's doc comment: summary, description, the HTTP request, the
+    /// permissions and scopes it needs, and the answers it can get.
+    pub fn doc(&self) -> String {
+        let mut text = String::new();
+        for part in [&self.summary, &self.description].into_iter().flatten() {
+            text.push_str(part.trim());
+            text.push_str("\n\n");
+        }
+        let mut out = doc_comment(&text);
+        if !out.is_empty() {
+            out.push_str("///\n");
+        }
+        out.push_str(&format!("/// `{} {}`\n", self.http_method.as_str(), self.path));
+        if let Some(permissions) = &self.permissions {
+            let quantifier = if permissions.all { "all" } else { "any" };
+            out.push_str(&format!("///\n/// Requires {quantifier} of these permissions:\n"));
+            for name in &permissions.names {
+                out.push_str(&format!("/// - `{name}`\n"));
+            }
+        }
+        if !self.scopes.is_empty() {
+            let scopes: Vec<String> = self.scopes.iter().map(|s| format!("`{s}`")).collect();
+            out.push_str(&format!("///\n/// OAuth scopes: {}.\n", scopes.join(", ")));
+        }
+        let arguments: Vec<&Param> = self.required_params().collect();
+        if !arguments.is_empty() {
+            out.push_str("///\n/// Arguments:\n");
+        }
+        for param in arguments {
+            let text = param.description.as_deref().map(one_line).unwrap_or_default();
+            out.push_str(&format!("/// - `{}`: {text}\n", param.rust_name));
+        }
+        out
+    }
+
+    /// The doc comment of `send`, listing the answers.
+    pub fn send_doc(&self) -> String {
+        let mut out = String::from("/// Sends the request and decodes the answer.\n///\n");
+        for (status, description) in &self.success_statuses {
+            out.push_str(&format!("/// - {status}: {}\n", one_line(description)));
+        }
+        out.push_str("///\n/// # Errors\n///\n");
+        out.push_str("/// [`Error::Api`] for an error status");
+        if !self.error_statuses.is_empty() {
+            let codes: Vec<String> = self.error_statuses.iter().map(|(s, _)| s.to_string()).collect();
+            out.push_str(&format!(" (the spec lists {})", codes.join(", ")));
+        }
+        out.push_str(
+            ", [`Error::Transport`] when no answer arrives, [`Error::Decode`] when the \
+             answer's body is not what the spec describes, and [`Error::InvalidRequest`] \
+             when a parameter cannot be sent.\n",
+        );
+        out
+    }
+
+    /// The `reqwest::Method` constant.
+    pub fn method_constant(&self) -> &'static str {
+        match self.http_method {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// The required parameters, which are arguments of the client method.
+    pub fn required_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|param| param.required)
+    }
+
+    /// The optional parameters, which are setters of the builder.
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|param| !param.required)
+    }
+
+    /// The type `send` returns on success.
+    pub fn output_type(&self) -> String {
+        self.success
+            .as_ref()
+            .map_or_else(|| "()".to_owned(), |ty| ty.rust_with("models::"))
+    }
+
+    /// Statements that build the encoded path in `path`.
+    pub fn path_code(&self) -> String {
+        let mut code = String::from("let mut path = String::new();\n");
+        for part in &self.path_parts {
+            match part {
+                PathPart::Literal(text) => {
+                    code.push_str(&format!("path.push_str({});\n", string_literal(text)));
+                }
+                PathPart::Param(rust_name) => {
+                    let param = self.params.iter().find(|p| &p.rust_name == rust_name);
+                    let (wire, text) = param.map_or_else(
+                        || (rust_name.clone(), "\"\"".to_owned()),
+                        |param| (param.wire_name.clone(), param.segment_text()),
+                    );
+                    code.push_str(&format!(
+                        "path.push_str(&encoding::path_segment({}, {text})?);\n",
+                        string_literal(&wire)
+                    ));
+                }
+            }
+        }
+        code
+    }
+
+    /// Statements that add the query and header parameters to `request`.
+    pub fn params_code(&self) -> String {
+        let mut code = String::new();
+        for param in &self.params {
+            let (method, check) = match param.location {
+                ParamLocation::Path => continue,
+                ParamLocation::Query => ("query", ""),
+                ParamLocation::Header => ("header", "?"),
+            };
+            let wire = string_literal(&param.wire_name);
+            let field = format!("self.{}", param.rust_name);
+            let (binding, source) = if param.required {
+                ("value".to_owned(), format!("let value = &{field};\n"))
+            } else {
+                ("value".to_owned(), format!("if let Some(value) = &{field} {{\n"))
+            };
+            code.push_str(&source);
+            match &param.ty {
+                TypeRef::Array(item) => {
+                    let text = text_of(item, "item");
+                    code.push_str(&format!(
+                        "for item in {binding} {{ request.{method}({wire}, {text}){check}; }}\n"
+                    ));
+                }
+                ty => {
+                    let text = text_of(ty, binding.as_str());
+                    code.push_str(&format!("request.{method}({wire}, {text}){check};\n"));
+                }
+            }
+            if !param.required {
+                code.push_str("}\n");
+            }
+        }
+        code
+    }
+}
+
+impl Param {
+    /// The doc comment of the parameter's argument or setter.
+    pub fn doc(&self) -> String {
+        let mut text = self.description.clone().unwrap_or_default();
+        if let Some(default) = &self.default {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&format!(
+                "The server uses `{default}` when it is not set."
+            ));
+        }
+        if text.trim().is_empty() {
+            return format!("/// Sets the `{}` parameter.\n", self.wire_name);
+        }
+        doc_comment(&text)
+    }
+
+    /// The type a caller passes: anything that becomes a `String`, or the type itself.
+    pub fn arg_type(&self) -> String {
+        match &self.ty {
+            TypeRef::String => "impl Into<String>".to_owned(),
+            ty => ty.rust_with("models::"),
+        }
+    }
+
+    /// The type the builder stores.
+    pub fn stored_type(&self) -> String {
+        let ty = self.ty.rust_with("models::");
+        if self.required {
+            ty
+        } else {
+            format!("Option<{ty}>")
+        }
+    }
+
+    /// The argument converted to the stored type.
+    pub fn stored_value(&self) -> String {
+        match &self.ty {
+            TypeRef::String => format!("{}.into()", self.rust_name),
+            _ => self.rust_name.clone(),
+        }
+    }
+
+    /// An expression giving the parameter's text as a `&str`, for a path segment.
+    pub fn segment_text(&self) -> String {
+        let place = format!("self.{}", self.rust_name);
+        match &self.ty {
+            TypeRef::String => format!("&{place}"),
+            TypeRef::Named(_) => format!("{place}.as_str()"),
+            ty => format!("&{}", text_of(ty, &place)),
+        }
+    }
+}
+
+/// An expression turning `place` (a value of `ty`, or a reference to one) into its text on
+/// the wire, as a `String`.
+fn text_of(ty: &TypeRef, place: &str) -> String {
+    match ty {
+        TypeRef::String => format!("{place}.clone()"),
+        TypeRef::Named(_) => format!("{place}.as_str().to_owned()"),
+        TypeRef::DateTime => {
+            format!("{place}.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)")
+        }
+        _ => format!("{place}.to_string()"),
+    }
+}
+
+fn one_line(text: &str) -> String {
+    escape_markdown(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+impl TypeRef {
+    /// The Rust type, with generated models named through `models` (such as `models::`).
+    pub fn rust_with(&self, models: &str) -> String {
+        match self {
+            Self::Named(name) => format!("{models}{name}"),
+            Self::Array(item) => format!("Vec<{}>", item.rust_with(models)),
+            Self::Map(value) => {
+                format!("std::collections::BTreeMap<String, {}>", value.rust_with(models))
+            }
+            other => other.rust(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_comment;
+
+    #[test]
+    fn doc_comments_are_safe_for_rustdoc() {
+        let text = "See https://example.com/x. Use [x] and <T>.\n    indented\n```\nlet a;\n```";
+        let expected = "/// See <https://example.com/x>. Use \\[x\\] and \\<T\\>.\n\
+                        /// indented\n/// ```text\n/// let a;\n/// ```\n";
+        assert_eq!(doc_comment(text), expected);
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_closed() {
+        assert_eq!(doc_comment("```\nx"), "/// ```text\n/// x\n/// ```\n");
+    }
+}
