@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT,
 };
+
 use reqwest::{Method, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -86,6 +87,7 @@ impl Region {
         Self::ApSoutheast1,
         Self::EuscDeEast1,
     ];
+
     /// Its name, as the spec's server description gives it.
     pub fn name(self) -> &'static str {
         match self {
@@ -354,6 +356,7 @@ impl ClientBuilder {
                     .map_err(Error::Transport)?
             }
         };
+
         Ok(Client {
             http,
             base_url,

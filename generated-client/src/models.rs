@@ -450,6 +450,7 @@ impl JobSortBy {
         Self::AcceleratorId,
         Self::Status,
     ];
+
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
         match self {
@@ -552,6 +553,7 @@ impl JobStatus {
         Self::RollbackFailed,
         Self::RollbackComplete,
     ];
+
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
         match self {
@@ -653,6 +655,7 @@ impl JobStatusFilter {
         Self::Failed,
         Self::Incomplete,
     ];
+
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1053,6 +1056,7 @@ impl LimitNamespace {
         Self::WorkforceManagementShiftTrading,
         Self::System,
     ];
+
     /// The value as it is sent.
     pub fn as_str(&self) -> &str {
         match self {

@@ -164,7 +164,6 @@ impl<'a> GetInfrastructureascodeJobs<'a> {
     pub async fn send(self) -> Result<models::InfrastructureascodeJob, Error> {
         let mut path = String::new();
         path.push_str("/api/v2/infrastructureascode/jobs");
-        #[allow(unused_mut)]
         let mut request = Request::new(Method::GET, path);
         if let Some(value) = &self.max_results {
             request.query("maxResults", value.to_string());
@@ -229,7 +228,6 @@ impl<'a> PostInfrastructureascodeJobs<'a> {
     pub async fn send(self) -> Result<models::InfrastructureascodeJob, Error> {
         let mut path = String::new();
         path.push_str("/api/v2/infrastructureascode/jobs");
-        #[allow(unused_mut)]
         let mut request = Request::new(Method::POST, path);
         request.json(&self.body)?;
         self.client.send(request).await
@@ -277,7 +275,6 @@ impl<'a> GetInfrastructureascodeJob<'a> {
         let mut path = String::new();
         path.push_str("/api/v2/infrastructureascode/jobs/");
         path.push_str(&encoding::path_segment("jobId", &self.job_id)?);
-        #[allow(unused_mut)]
         let mut request = Request::new(Method::GET, path);
         if let Some(value) = &self.details {
             request.query("details", value.to_string());

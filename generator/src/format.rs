@@ -63,13 +63,15 @@ fn needs_blank_line(line: &str, next: &str) -> bool {
     if following.is_empty() || indent(line) != indent(next) {
         return false;
     }
-    let closes_block = this == "}"
-        && !["}", ")", "]", ".", ",", "else"].iter().any(|start| following.starts_with(start));
+    let closes_block = ["}", "};", "];"].contains(&this)
+        && !["}", ")", "]", ".", ",", "else"]
+            .iter()
+            .any(|start| following.starts_with(start));
     let ends_header = (this.starts_with("//!") && !following.starts_with("//!"))
         || (this.starts_with("#![") && !following.starts_with("#!["));
     let ends_imports = this.starts_with("use ") && !following.starts_with("use ");
-    let ends_one_line_item = (this.starts_with("pub type ") || this.starts_with("const "))
-        && this.ends_with(';');
+    let ends_one_line_item =
+        (this.starts_with("pub type ") || this.starts_with("const ")) && this.ends_with(';');
     closes_block || ends_header || ends_imports || ends_one_line_item
 }
 

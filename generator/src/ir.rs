@@ -227,7 +227,10 @@ impl TypeRef {
 
     /// Whether a value of this type is `Copy`, so that builders take it by value.
     pub fn is_copy(&self) -> bool {
-        matches!(self, Self::Bool | Self::I32 | Self::I64 | Self::F32 | Self::F64)
+        matches!(
+            self,
+            Self::Bool | Self::I32 | Self::I64 | Self::F32 | Self::F64
+        )
     }
 
     /// Whether this type is a generated string enum.

@@ -10,7 +10,7 @@
 //! 2. [`lower`]: validation and lowering into the small owned IR of [`ir`], gathering every
 //!    problem with its JSON pointer;
 //! 3. [`render`]: askama templates over the IR, one per generated file;
-//! 4. [`format`]: each Rust file parsed by syn, printed by prettyplease, and given its
+//! 4. [`format`](mod@format): each Rust file parsed by syn, printed by prettyplease, and given its
 //!    "generated" header.
 //!
 //! ```

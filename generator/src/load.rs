@@ -34,22 +34,18 @@ fn explain(text: &str, error: &yaml_serde::Error) -> Problem {
                 "Swagger 2.0 is not supported; convert the spec to OpenAPI 3.0 first",
             );
         }
-        if let Some(version) = root.get("openapi").and_then(yaml_serde::Value::as_str) {
-            if let Err(problem) = check_version(version) {
-                return problem;
-            }
+        let version = root.get("openapi").and_then(yaml_serde::Value::as_str);
+        if let Some(Err(problem)) = version.map(check_version) {
+            return problem;
         }
     }
     let message = error.to_string();
-    let mut problem = Problem::at("", strip_location(&message));
-    problem.line_column = error.location().map(|at| (at.line(), at.column()));
+    let Some(location) = error.location() else {
+        return Problem::at("", message);
+    };
+    // The problem carries the place apart, so the parser's own " at line L column C" goes.
+    let suffix = format!(" at line {} column {}", location.line(), location.column());
+    let mut problem = Problem::at("", message.strip_suffix(&suffix).unwrap_or(&message));
+    problem.line_column = Some((location.line(), location.column()));
     problem
-}
-
-/// Drops the " at line L column C" the parser appends, since the problem carries it apart.
-fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
-    }
 }

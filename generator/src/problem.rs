@@ -40,7 +40,7 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Every problem one run found, in document order.
+/// Every problem one run found, ordered by place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problems(pub Vec<Problem>);
 

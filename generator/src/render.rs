@@ -7,10 +7,10 @@
 use askama::Template;
 
 use crate::Config;
-use crate::problem::Problem;
 use crate::ir::{
     Api, Field, HttpMethod, Model, ModelKind, Operation, Param, ParamLocation, PathPart, TypeRef,
 };
+use crate::problem::Problem;
 
 /// What a rendered file holds, which decides how it is formatted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,11 +62,27 @@ pub fn render(api: &Api, config: &Config) -> Result<Vec<RenderedFile>, Problem> 
     Ok(vec![
         file("Cargo.toml", Kind::Toml, Manifest { api, config }.render())?,
         file("src/lib.rs", Kind::Rust, LibRs { api, config }.render())?,
-        file("src/client.rs", Kind::Rust, ClientRs { api, config }.render())?,
-        file("src/encoding.rs", Kind::Rust, EncodingRs { api, config }.render())?,
+        file(
+            "src/client.rs",
+            Kind::Rust,
+            ClientRs { api, config }.render(),
+        )?,
+        file(
+            "src/encoding.rs",
+            Kind::Rust,
+            EncodingRs { api, config }.render(),
+        )?,
         file("src/error.rs", Kind::Rust, ErrorRs { api, config }.render())?,
-        file("src/models.rs", Kind::Rust, ModelsRs { api, config }.render())?,
-        file("src/operations.rs", Kind::Rust, OperationsRs { api, config }.render())?,
+        file(
+            "src/models.rs",
+            Kind::Rust,
+            ModelsRs { api, config }.render(),
+        )?,
+        file(
+            "src/operations.rs",
+            Kind::Rust,
+            OperationsRs { api, config }.render(),
+        )?,
     ])
 }
 
@@ -76,7 +92,10 @@ fn file(
     text: askama::Result<String>,
 ) -> Result<RenderedFile, Problem> {
     let text = text.map_err(|error| {
-        Problem::at("", format!("internal error: rendering `{path}` failed: {error}"))
+        Problem::at(
+            "",
+            format!("internal error: rendering `{path}` failed: {error}"),
+        )
     })?;
     Ok(RenderedFile { path, kind, text })
 }
@@ -300,10 +319,16 @@ impl Operation {
         if !out.is_empty() {
             out.push_str("///\n");
         }
-        out.push_str(&format!("/// `{} {}`\n", self.http_method.as_str(), self.path));
+        out.push_str(&format!(
+            "/// `{} {}`\n",
+            self.http_method.as_str(),
+            self.path
+        ));
         if let Some(permissions) = &self.permissions {
             let quantifier = if permissions.all { "all" } else { "any" };
-            out.push_str(&format!("///\n/// Requires {quantifier} of these permissions:\n"));
+            out.push_str(&format!(
+                "///\n/// Requires {quantifier} of these permissions:\n"
+            ));
             for name in &permissions.names {
                 out.push_str(&format!("/// - `{name}`\n"));
             }
@@ -317,7 +342,11 @@ impl Operation {
             out.push_str("///\n/// Arguments:\n");
         }
         for param in arguments {
-            let text = param.description.as_deref().map(one_line).unwrap_or_default();
+            let text = param
+                .description
+                .as_deref()
+                .map(one_line)
+                .unwrap_or_default();
             out.push_str(&format!("/// - `{}`: {text}\n", param.rust_name));
         }
         out
@@ -332,7 +361,11 @@ impl Operation {
         out.push_str("///\n/// # Errors\n///\n");
         out.push_str("/// [`Error::Api`] for an error status");
         if !self.error_statuses.is_empty() {
-            let codes: Vec<String> = self.error_statuses.iter().map(|(s, _)| s.to_string()).collect();
+            let codes: Vec<String> = self
+                .error_statuses
+                .iter()
+                .map(|(s, _)| s.to_string())
+                .collect();
             out.push_str(&format!(" (the spec lists {})", codes.join(", ")));
         }
         out.push_str(
@@ -355,6 +388,15 @@ impl Operation {
             HttpMethod::Patch => "PATCH",
             HttpMethod::Trace => "TRACE",
         }
+    }
+
+    /// Whether `send` adds anything to the request after making it.
+    pub fn builds_request(&self) -> bool {
+        self.body.is_some()
+            || self
+                .params
+                .iter()
+                .any(|p| p.location != ParamLocation::Path)
     }
 
     /// The required parameters, which are arguments of the client method.
@@ -412,7 +454,10 @@ impl Operation {
             let (binding, source) = if param.required {
                 ("value".to_owned(), format!("let value = &{field};\n"))
             } else {
-                ("value".to_owned(), format!("if let Some(value) = &{field} {{\n"))
+                (
+                    "value".to_owned(),
+                    format!("if let Some(value) = &{field} {{\n"),
+                )
             };
             code.push_str(&source);
             match &param.ty {
@@ -443,9 +488,7 @@ impl Param {
             if !text.is_empty() {
                 text.push_str("\n\n");
             }
-            text.push_str(&format!(
-                "The server uses `{default}` when it is not set."
-            ));
+            text.push_str(&format!("The server uses `{default}` when it is not set."));
         }
         if text.trim().is_empty() {
             return format!("/// Sets the `{}` parameter.\n", self.wire_name);
@@ -468,6 +511,15 @@ impl Param {
             ty
         } else {
             format!("Option<{ty}>")
+        }
+    }
+
+    /// The field's initialiser in the client method: the argument, or unset.
+    pub fn init(&self) -> String {
+        match (&self.ty, self.required) {
+            (_, false) => format!("{}: None", self.rust_name),
+            (TypeRef::String, true) => format!("{0}: {0}.into()", self.rust_name),
+            (_, true) => self.rust_name.clone(),
         }
     }
 
@@ -514,7 +566,10 @@ impl TypeRef {
             Self::Named(name) => format!("{models}{name}"),
             Self::Array(item) => format!("Vec<{}>", item.rust_with(models)),
             Self::Map(value) => {
-                format!("std::collections::BTreeMap<String, {}>", value.rust_with(models))
+                format!(
+                    "std::collections::BTreeMap<String, {}>",
+                    value.rust_with(models)
+                )
             }
             other => other.rust(),
         }

@@ -139,7 +139,10 @@ fn compare(out: &Path, files: &[GeneratedFile]) -> io::Result<Changes> {
 }
 
 fn apply(out: &Path, files: &[GeneratedFile], changes: &Changes) -> io::Result<()> {
-    for file in files.iter().filter(|file| changes.written.contains(&file.path)) {
+    for file in files
+        .iter()
+        .filter(|file| changes.written.contains(&file.path))
+    {
         let path = out.join(&file.path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;

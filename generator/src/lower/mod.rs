@@ -100,14 +100,21 @@ impl<'a> Lowerer<'a> {
         let mut taken = Vec::new();
         let mut servers = Vec::new();
         for (index, server) in self.document.servers.iter().enumerate() {
-            if server.variables.as_ref().is_some_and(|vars| !vars.is_empty()) {
+            if server
+                .variables
+                .as_ref()
+                .is_some_and(|vars| !vars.is_empty())
+            {
                 self.problem(
                     pointer(&["servers", &index.to_string(), "variables"]),
                     "server variables are not supported; list each server's URL on its own",
                 );
                 continue;
             }
-            let name = server.description.clone().unwrap_or_else(|| server.url.clone());
+            let name = server
+                .description
+                .clone()
+                .unwrap_or_else(|| server.url.clone());
             servers.push(Server {
                 variant: names::unique(names::type_name(&name), &mut taken),
                 name,
@@ -144,7 +151,10 @@ impl<'a> Lowerer<'a> {
             }
             Some(OAuth {
                 name: name.clone(),
-                token_url: flows.client_credentials.as_ref().map(|f| f.token_url.clone()),
+                token_url: flows
+                    .client_credentials
+                    .as_ref()
+                    .map(|f| f.token_url.clone()),
                 scopes: scopes.into_iter().collect(),
             })
         })
@@ -153,7 +163,14 @@ impl<'a> Lowerer<'a> {
 
 /// Names the generated crate uses for its own types, which a schema may not take.
 fn reserved_names(config: &Config) -> Vec<String> {
-    let own = ["Client", "ClientBuilder", "Error", "ApiError", "Result", "Method"];
+    let own = [
+        "Client",
+        "ClientBuilder",
+        "Error",
+        "ApiError",
+        "Result",
+        "Method",
+    ];
     let mut taken: Vec<String> = own.iter().map(|name| (*name).to_owned()).collect();
     taken.push(config.server_enum.clone());
     taken

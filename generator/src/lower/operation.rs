@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use openapiv3::{
-    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response,
-    Responses, StatusCode,
+    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, Responses,
+    StatusCode,
 };
 
 use super::Lowerer;
@@ -37,11 +37,12 @@ impl Lowerer<'_> {
             };
             for (method, operation) in item.iter() {
                 let at = format!("{item_at}/{method}");
-                let Some(lowered) = self.lower_operation(path, method, item, operation, &at)
-                else {
+                let Some(lowered) = self.lower_operation(path, method, item, operation, &at) else {
                     continue;
                 };
-                if let Some(twin) = operations.iter().find(|o| o.method_name == lowered.method_name)
+                if let Some(twin) = operations
+                    .iter()
+                    .find(|o| o.method_name == lowered.method_name)
                 {
                     let message = format!(
                         "operationId `{}` gives the method name `{}`, which `{}` ({} {}) \
@@ -70,15 +71,20 @@ impl Lowerer<'_> {
         operation: &openapiv3::Operation,
         at: &str,
     ) -> Option<Operation> {
-        let Some(id) = &operation.operation_id else {
+        if operation.operation_id.is_none() {
             self.problem(
                 at,
                 "the operation has no `operationId`; add one, since the client method is \
                  named after it",
             );
-            return None;
-        };
-        let builder_name = names::type_name(id);
+        }
+        // Without an id the rest is still checked, under a stand-in name, so that one run
+        // reports every problem.
+        let id = operation
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{method} {path}"));
+        let builder_name = names::type_name(&id);
         let params = self.parameters(&builder_name, item, operation, at);
         let path_parts = self.path_parts(path, &params, at);
         let body = operation
@@ -87,9 +93,12 @@ impl Lowerer<'_> {
             .and_then(|body| self.request_body(body, &format!("{at}/requestBody"), &builder_name));
         let outcomes = self.responses(&operation.responses, at, &builder_name);
 
+        let permissions = self.permissions(operation, at);
+        let scopes = self.scopes(operation, at);
+        operation.operation_id.as_ref()?;
         Some(Operation {
-            id: id.clone(),
-            method_name: names::value_name(id),
+            method_name: names::value_name(&id),
+            id,
             builder_name,
             http_method: http_method(method),
             path: path.to_owned(),
@@ -97,8 +106,8 @@ impl Lowerer<'_> {
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             deprecated: operation.deprecated,
-            permissions: self.permissions(operation, at),
-            scopes: self.scopes(operation, at),
+            permissions,
+            scopes,
             params,
             body,
             success: outcomes.success,
@@ -202,7 +211,10 @@ impl Lowerer<'_> {
             return None;
         };
         if location == ParamLocation::Path && !data.required {
-            self.problem(format!("{at}/required"), "a path parameter must be `required: true`");
+            self.problem(
+                format!("{at}/required"),
+                "a path parameter must be `required: true`",
+            );
         }
         let context = format!("{builder}{}", names::type_name(&data.name));
         let ty = self.type_of(schema, &format!("{at}/schema"), &context);
@@ -297,9 +309,16 @@ impl Lowerer<'_> {
         let (body, at) = match body {
             ReferenceOr::Item(body) => (body, at.to_owned()),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/requestBodies/").map(unescape);
+                let name = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .map(unescape);
                 let found = name.as_ref().and_then(|name| {
-                    self.document.components.as_ref()?.request_bodies.get(name)?.as_item()
+                    self.document
+                        .components
+                        .as_ref()?
+                        .request_bodies
+                        .get(name)?
+                        .as_item()
                 });
                 let Some(found) = found else {
                     let message = format!(
@@ -354,10 +373,14 @@ impl Lowerer<'_> {
             let ty = self.response_type(response, &response_at, &format!("{builder}Response"));
             if (200..300).contains(&status) {
                 success_types.insert(ty);
-                outcomes.success_statuses.push((status, response.description.clone()));
+                outcomes
+                    .success_statuses
+                    .push((status, response.description.clone()));
             } else {
                 self.error_types.extend(ty);
-                outcomes.error_statuses.push((status, response.description.clone()));
+                outcomes
+                    .error_statuses
+                    .push((status, response.description.clone()));
             }
         }
         if let Some(default) = &responses.default {
@@ -370,7 +393,10 @@ impl Lowerer<'_> {
         if success_types.len() > 1 {
             let found: Vec<String> = success_types
                 .iter()
-                .map(|ty| ty.as_ref().map_or_else(|| "no body".to_owned(), TypeRef::rust))
+                .map(|ty| {
+                    ty.as_ref()
+                        .map_or_else(|| "no body".to_owned(), TypeRef::rust)
+                })
                 .collect();
             let message = format!(
                 "the success responses differ in body ({}); the client returns one type per \
@@ -399,7 +425,12 @@ impl Lowerer<'_> {
             .strip_prefix("#/components/responses/")
             .map(unescape)
             .and_then(|name| {
-                self.document.components.as_ref()?.responses.get(&name)?.as_item()
+                self.document
+                    .components
+                    .as_ref()?
+                    .responses
+                    .get(&name)?
+                    .as_item()
             });
         if found.is_none() {
             let message = format!(
@@ -447,8 +478,15 @@ impl Lowerer<'_> {
 
     /// The OAuth scopes of the operation's security requirements, or the document's.
     fn scopes(&mut self, operation: &openapiv3::Operation, at: &str) -> Vec<String> {
-        let requirements = operation.security.as_ref().or(self.document.security.as_ref());
-        let schemes = self.document.components.as_ref().map(|c| &c.security_schemes);
+        let requirements = operation
+            .security
+            .as_ref()
+            .or(self.document.security.as_ref());
+        let schemes = self
+            .document
+            .components
+            .as_ref()
+            .map(|c| &c.security_schemes);
         let mut scopes: Vec<String> = Vec::new();
         for (index, requirement) in requirements.into_iter().flatten().enumerate() {
             for (scheme, needed) in requirement {

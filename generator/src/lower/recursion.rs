@@ -18,7 +18,11 @@ pub fn box_recursive_fields(models: &mut [Model]) {
         .collect();
     let edges: Vec<Vec<usize>> = models
         .iter()
-        .map(|model| held_types(model).filter_map(|name| index.get(name).copied()).collect())
+        .map(|model| {
+            held_types(model)
+                .filter_map(|name| index.get(name).copied())
+                .collect()
+        })
         .collect();
     let component = strongly_connected(&edges);
 

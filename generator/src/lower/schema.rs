@@ -236,7 +236,12 @@ impl Lowerer<'_> {
     }
 
     /// The fields of an `allOf` whose parts are all objects, merged into one struct.
-    fn merged_fields(&mut self, model: &str, at: &str, parts: &[ReferenceOr<Schema>]) -> Vec<Field> {
+    fn merged_fields(
+        &mut self,
+        model: &str,
+        at: &str,
+        parts: &[ReferenceOr<Schema>],
+    ) -> Vec<Field> {
         let mut properties = Properties::new();
         let mut required = Vec::new();
         for (index, part) in parts.iter().enumerate() {
