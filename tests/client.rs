@@ -11,8 +11,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const TOKEN: &str = "test-token";
-const JOBS: &str = "/api/v2/infrastructureascode/jobs";
+use crate::support::{JOBS, TOKEN, client_for, header, job};
 
 /// A job with every field the spec lists.
 fn full_job() -> Value {
@@ -39,22 +38,11 @@ async fn server_answering(status: u16, body: Value) -> MockServer {
     server
 }
 
-fn client_for(server: &MockServer) -> Client {
-    Client::with_base_url(server.uri(), TOKEN).expect("a loopback URL is a valid base URL")
-}
-
 /// The one request the server received.
 async fn only_request(server: &MockServer) -> Request {
     let mut requests = server.received_requests().await.expect("recording is on");
     assert_eq!(requests.len(), 1, "expected exactly one request");
     requests.remove(0)
-}
-
-fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request
-        .headers
-        .get(name)
-        .and_then(|value| value.to_str().ok())
 }
 
 fn assert_common_headers(request: &Request) {
@@ -128,6 +116,28 @@ async fn job_history_sends_only_the_options_set() {
         )
     );
     assert_common_headers(&request);
+}
+
+#[tokio::test]
+async fn the_history_accepts_one_job_or_a_list() {
+    let one = server_answering(200, job("a", "Running")).await;
+    let many = server_answering(200, json!([job("a", "Running"), job("b", "Complete")])).await;
+
+    let from_one = client_for(&one)
+        .get_infrastructureascode_jobs()
+        .await
+        .expect("decodes");
+    let from_many = client_for(&many)
+        .get_infrastructureascode_jobs()
+        .await
+        .expect("decodes");
+
+    let ids = |jobs: &[InfrastructureascodeJob]| -> Vec<String> {
+        jobs.iter().filter_map(|job| job.id.clone()).collect()
+    };
+    assert_eq!(ids(&from_one), ["a"]);
+    assert_eq!(ids(&from_many), ["a", "b"]);
+    assert_eq!(from_many[1].status, Some(JobStatus::Complete));
 }
 
 #[tokio::test]
@@ -360,7 +370,33 @@ fn a_builder_without_a_base_url_says_what_to_call() {
     let error = Client::builder().bearer_token(TOKEN).build().unwrap_err();
     assert_eq!(
         error.to_string(),
-        "the request was not sent: the client has no base URL: call `base_url` or `region` \
-         on the builder"
+        "the client is not usable: no base URL: call `base_url` or `region` on the builder"
     );
+}
+
+#[test]
+fn regions_give_their_login_hosts() {
+    assert_eq!(
+        Region::UsEast1.token_url(),
+        "https://login.mypurecloud.com/oauth/token"
+    );
+    assert_eq!(
+        Region::EuscDeEast1.token_url(),
+        "https://login.edee1.eusc-pure.cloud/oauth/token"
+    );
+    for region in Region::ALL {
+        let api_host = region.base_url().trim_start_matches("https://api.");
+        assert_eq!(
+            region.token_url(),
+            format!("https://login.{api_host}/oauth/token")
+        );
+    }
+}
+
+#[test]
+fn tokens_are_sent_over_https_or_to_loopback_only() {
+    let error = Client::with_base_url("http://api.example.com", TOKEN).unwrap_err();
+    assert!(error.to_string().contains("only over https"), "{error}");
+    assert!(Client::with_base_url("http://127.0.0.1:9", TOKEN).is_ok());
+    assert!(Client::with_base_url("https://api.example.com", TOKEN).is_ok());
 }

@@ -60,8 +60,8 @@ paths:
          /paths/~1jobs~1{jobId}/get/parameters/1/in: cookie parameters are not supported; \
          send the value as a header or query parameter\n  \
          /paths/~1jobs~1{jobId}/get/responses/200/content/application~1json/schema: `oneOf` \
-         is not supported; describe the value with one object, array or scalar schema \
-         (`allOf` may merge objects)\n  \
+         is supported only as one item or a list of that item; describe the value with one \
+         object, array or scalar schema (`allOf` may merge objects)\n  \
          /paths/~1jobs~1{jobId}/post/requestBody/content: request bodies of type \
          `multipart/form-data` are not supported; only JSON (`application/json`) is"
     );

@@ -1,6 +1,11 @@
 //! The tests that need the whole workspace, as one test binary with a module per suite.
 
+mod auth;
 mod client;
 mod codegen;
 mod diagnostics;
+mod examples;
 mod golden;
+mod resilience;
+mod support;
+mod waiting;

@@ -5,14 +5,13 @@
 
 use std::fmt;
 use std::time::Duration;
-use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT,
-};
-
-use reqwest::{Method, Url};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use crate::error::Error;
+use crate::auth::{Auth, Secret, TokenSource, bearer};
+use crate::error::{ApiError, Error, body_start};
+use crate::retry::{self, RetryPolicy};
 
 /// The `User-Agent` of every request.
 const AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -22,6 +21,9 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long opening a connection may take, unless the builder says otherwise.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The response header with the server's id for a request.
+const CORRELATION_HEADER: &str = "ININ-Correlation-ID";
 
 /// The servers the API is offered on, from the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,6 +137,30 @@ impl Region {
             Self::EuscDeEast1 => "https://api.edee1.eusc-pure.cloud",
         }
     }
+
+    /// The OAuth token URL that goes with the API there.
+    pub fn token_url(self) -> &'static str {
+        match self {
+            Self::UsEast1 => "https://login.mypurecloud.com/oauth/token",
+            Self::EuWest1 => "https://login.mypurecloud.ie/oauth/token",
+            Self::ApSoutheast2 => "https://login.mypurecloud.com.au/oauth/token",
+            Self::ApNortheast1 => "https://login.mypurecloud.jp/oauth/token",
+            Self::EuCentral1 => "https://login.mypurecloud.de/oauth/token",
+            Self::UsWest2 => "https://login.usw2.pure.cloud/oauth/token",
+            Self::CaCentral1 => "https://login.cac1.pure.cloud/oauth/token",
+            Self::ApNortheast2 => "https://login.apne2.pure.cloud/oauth/token",
+            Self::EuWest2 => "https://login.euw2.pure.cloud/oauth/token",
+            Self::ApSouth1 => "https://login.aps1.pure.cloud/oauth/token",
+            Self::UsEast2 => "https://login.use2.us-gov-pure.cloud/oauth/token",
+            Self::SaEast1 => "https://login.sae1.pure.cloud/oauth/token",
+            Self::MeCentral1 => "https://login.mec1.pure.cloud/oauth/token",
+            Self::ApNortheast3 => "https://login.apne3.pure.cloud/oauth/token",
+            Self::EuCentral2 => "https://login.euc2.pure.cloud/oauth/token",
+            Self::MxCentral1 => "https://login.mxc1.pure.cloud/oauth/token",
+            Self::ApSoutheast1 => "https://login.apse1.pure.cloud/oauth/token",
+            Self::EuscDeEast1 => "https://login.edee1.eusc-pure.cloud/oauth/token",
+        }
+    }
 }
 
 impl fmt::Display for Region {
@@ -156,7 +182,7 @@ impl std::str::FromStr for Region {
                     .iter()
                     .map(|server| server.name())
                     .collect();
-                Error::InvalidRequest(
+                Error::Config(
                     format!(
                         "`{name}` is not a known region; expected one of {}", known
                         .join(", ")
@@ -168,12 +194,14 @@ impl std::str::FromStr for Region {
 
 /// A client of the Genesys Cloud Infrastructure as Code Jobs API.
 ///
-/// It is cheap to clone and meant to be shared: clones use the same connection pool.
+/// It is cheap to clone and meant to be shared: clones use the same connection pool and
+/// the same cached access token.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base_url: Url,
-    authorization: Option<HeaderValue>,
+    auth: Auth,
+    retry: RetryPolicy,
 }
 
 impl Client {
@@ -181,7 +209,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] when the token cannot be sent in a header, and
+    /// [`Error::Config`] when the token cannot be sent in a header, and
     /// [`Error::Transport`] when the HTTP client cannot be set up.
     pub fn new(region: Region, token: impl Into<String>) -> Result<Self, Error> {
         Self::builder().region(region).bearer_token(token).build()
@@ -191,13 +219,22 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] when the URL or the token is not usable, and
+    /// [`Error::Config`] when the URL or the token is not usable, and
     /// [`Error::Transport`] when the HTTP client cannot be set up.
     pub fn with_base_url(
         base_url: impl Into<String>,
         token: impl Into<String>,
     ) -> Result<Self, Error> {
         Self::builder().base_url(base_url).bearer_token(token).build()
+    }
+
+    /// A client set up from the environment, as [`ClientBuilder::from_env`] reads it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the variable that is missing or not usable.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().from_env()?.build()
     }
 
     /// A builder for a client with other settings.
@@ -217,21 +254,56 @@ impl Client {
     ) -> Result<T, Error> {
         let response = self.exchange(request).await?;
         let status = response.status();
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        serde_json::from_slice(&body)
-            .map_err(|source| Error::decode(status, &body, source))
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.map_err(Error::transport)?;
+        decode(status, content_type, &body)
     }
 
     /// Sends `request` when a success answer has no body to decode.
     #[allow(dead_code)]
     pub(crate) async fn send_without_body(&self, request: Request) -> Result<(), Error> {
         let response = self.exchange(request).await?;
-        response.bytes().await.map_err(Error::Transport)?;
+        response.bytes().await.map_err(Error::transport)?;
         Ok(())
     }
 
-    /// Sends `request`, and turns an answer with an error status into [`Error::Api`].
+    /// Sends `request` with retries, renews a rejected token once, and turns an answer with
+    /// an error status into [`Error::Api`].
     async fn exchange(&self, request: Request) -> Result<reqwest::Response, Error> {
+        let url = self.url_for(&request);
+        let mut renewed = false;
+        loop {
+            let authorization = self.auth.header(&self.http, &self.retry).await?;
+            let response = retry::send(
+                    &self.retry,
+                    request.operation,
+                    &request.method,
+                    || { self.build(&request, &url, authorization.as_ref()) },
+                )
+                .await?;
+            let status = response.status();
+            if status.is_success() {
+                return Ok(response);
+            }
+
+            if status == StatusCode::UNAUTHORIZED && !renewed {
+                if let Some(rejected) = &authorization {
+                    if self.auth.forget(rejected).await {
+                        renewed = true;
+                        continue;
+                    }
+                }
+            }
+
+            return Err(api_error(response).await);
+        }
+    }
+
+    fn url_for(&self, request: &Request) -> Url {
         let mut url = self.base_url.clone();
         url.set_path(
             &format!("{}{}", self.base_url.path().trim_end_matches('/'), request.path),
@@ -240,57 +312,129 @@ impl Client {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
 
+        url
+    }
+
+    fn build(
+        &self,
+        request: &Request,
+        url: &Url,
+        authorization: Option<&HeaderValue>,
+    ) -> reqwest::RequestBuilder {
         let mut builder = self
             .http
-            .request(request.method, url)
+            .request(request.method.clone(), url.clone())
             .header(ACCEPT, "application/json")
             .header(USER_AGENT, AGENT);
-        if let Some(authorization) = &self.authorization {
-            builder = builder.header(AUTHORIZATION, authorization.clone());
+        if let Some(authorization) = authorization {
+            builder = builder
+                .header(reqwest::header::AUTHORIZATION, authorization.clone());
         }
 
-        for (name, value) in request.headers {
+        for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
 
-        if let Some(body) = request.body {
-            builder = builder.header(CONTENT_TYPE, "application/json").body(body);
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
         }
 
-        let response = builder.send().await.map_err(Error::Transport)?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
-        }
-
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        Err(Error::api(status, &body))
+        builder
     }
+}
+
+/// Reads an answer with an error status into [`Error::Api`].
+async fn api_error(response: reqwest::Response) -> Error {
+    let status = response.status();
+    let retry_after = retry::retry_after(response.headers());
+    let correlation_id = response
+        .headers()
+        .get(CORRELATION_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    match response.bytes().await {
+        Ok(body) => {
+            Error::Api(
+                Box::new(ApiError::new(status, &body, correlation_id, retry_after)),
+            )
+        }
+
+        Err(error) => Error::transport(error),
+    }
+}
+
+/// Decodes a success answer's JSON body, or says why it cannot be.
+fn decode<T: DeserializeOwned>(
+    status: StatusCode,
+    content_type: Option<String>,
+    body: &[u8],
+) -> Result<T, Error> {
+    let is_json = |media: &str| {
+        let essence = media.split(';').next().unwrap_or_default().trim();
+        essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
+    };
+
+    let reason = match &content_type {
+        Some(media) if !is_json(media) => {
+            format!("the content type is {media}, not JSON")
+        }
+
+        _ if body.iter().all(u8::is_ascii_whitespace) => "the body is empty".to_owned(),
+        _ => {
+            match serde_json::from_slice(body) {
+                Ok(value) => return Ok(value),
+                Err(error) => error.to_string(),
+            }
+        }
+    };
+
+    Err(Error::Decode {
+        status,
+        content_type,
+        body_start: body_start(body),
+        reason,
+    })
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url.as_str())
-            .field("bearer_token", &self.authorization.as_ref().map(|_| "<redacted>"))
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
 
+/// How the client proves who it is.
+#[derive(Debug, Clone, Default)]
+enum Identity {
+    #[default]
+    None,
+    Bearer(Secret),
+    ClientCredentials { id: String, secret: Secret },
+}
+
 /// Settings for a [`Client`]; [`build`](Self::build) checks them.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    token: Option<String>,
+    region: Option<Region>,
+    identity: Identity,
+    token_url: Option<String>,
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
-    /// Sends requests to the API at `region`.
+    /// Sends requests to the API at `region`, and fetches tokens from its token URL.
+    /// A [`base_url`](Self::base_url) set as well takes precedence for API requests.
     pub fn region(mut self, region: Region) -> Self {
-        self.base_url = Some(region.base_url().to_owned());
+        self.region = Some(region);
         self
     }
 
@@ -301,9 +445,31 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends `token` in every request's `Authorization: Bearer` header.
+    /// Sends `token` in every request's `Authorization: Bearer` header, as it is.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
+        self.identity = Identity::Bearer(Secret::new(token.into()));
+        self
+    }
+
+    /// Obtains tokens with the OAuth 2.0 client-credentials grant, caches them, and renews
+    /// them before they expire or when the API rejects one.
+    pub fn client_credentials(
+        mut self,
+        id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        self.identity = Identity::ClientCredentials {
+            id: id.into(),
+            secret: Secret::new(secret.into()),
+        };
+
+        self
+    }
+
+    /// Fetches tokens from `token_url` instead of the one that goes with the API's host:
+    /// for a proxy or a test server.
+    pub fn token_url(mut self, token_url: impl Into<String>) -> Self {
+        self.token_url = Some(token_url.into());
         self
     }
 
@@ -326,24 +492,107 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed requests are retried; [`RetryPolicy::default`] unless set.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Reads the settings from the environment:
+    ///
+    /// - `GENESYS_ACCESS_TOKEN`: a ready bearer token; or else
+    ///   `GENESYS_CLIENT_ID` and `GENESYS_CLIENT_SECRET`, for the client-credentials grant;
+    /// - `GENESYS_REGION`: the region's name, such as `us-east-1`;
+    /// - `GENESYS_API_URL`: a base URL that replaces the region's, such as a proxy's;
+    /// - `GENESYS_LOGIN_URL`: a token URL that replaces the one that goes with the API.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming what is missing or not usable.
+    pub fn from_env(self) -> Result<Self, Error> {
+        self.from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings [`from_env`](Self::from_env) reads, through `lookup`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming what is missing or not usable.
+    pub fn from_env_with(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let missing = |what: &str| Err(Error::Config(what.to_owned()));
+        if let Some(name) = get("GENESYS_REGION") {
+            self = self.region(name.parse()?);
+        }
+
+        if let Some(url) = get("GENESYS_API_URL") {
+            self = self.base_url(url);
+        }
+
+        if self.base_url.is_none() && self.region.is_none() {
+            return missing("set GENESYS_REGION (such as us-east-1) or GENESYS_API_URL");
+        }
+
+        if let Some(url) = get("GENESYS_LOGIN_URL") {
+            self = self.token_url(url);
+        }
+
+        match (
+            get("GENESYS_ACCESS_TOKEN"),
+            get("GENESYS_CLIENT_ID"),
+            get("GENESYS_CLIENT_SECRET"),
+        ) {
+            (Some(token), _, _) => Ok(self.bearer_token(token)),
+            (None, Some(id), Some(secret)) => Ok(self.client_credentials(id, secret)),
+            (None, Some(_), None) => {
+                missing(
+                    "GENESYS_CLIENT_SECRET is not set; it goes with GENESYS_CLIENT_ID",
+                )
+            }
+
+            (None, None, Some(_)) => {
+                missing(
+                    "GENESYS_CLIENT_ID is not set; it goes with GENESYS_CLIENT_SECRET",
+                )
+            }
+
+            (None, None, None) => {
+                missing(
+                    "set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET, or GENESYS_ACCESS_TOKEN",
+                )
+            }
+        }
+    }
+
     /// Checks the settings and makes the client.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] when no base URL was given, when it is not an `http` or
-    /// `https` URL, or when the token cannot be sent in a header; [`Error::Transport`] when
-    /// the HTTP client cannot be set up.
+    /// [`Error::Config`] when no base URL was given, when a URL is not `http` or `https`,
+    /// when credentials would travel over plain `http` to a host that is not loopback, when
+    /// no token URL is known for client credentials, or when the token cannot be sent in a
+    /// header; [`Error::Transport`] when the HTTP client cannot be set up.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = self
-            .base_url
-            .ok_or_else(|| {
-                Error::InvalidRequest(
-                    "the client has no base URL: call `base_url` or `region` on the builder"
-                        .to_owned(),
-                )
-            })?;
-        let base_url = parse_base_url(&base_url)?;
-        let authorization = self.token.as_deref().map(bearer).transpose()?;
+        let base_url = self.api_url()?;
+        let auth = match &self.identity {
+            Identity::None => Auth::None,
+            Identity::Bearer(token) => {
+                refuse_plain_http(&base_url)?;
+                Auth::Bearer(bearer(token.expose())?)
+            }
+
+            Identity::ClientCredentials { id, secret } => {
+                refuse_plain_http(&base_url)?;
+                let token_url = self.token_endpoint(&base_url)?;
+                refuse_plain_http(&token_url)?;
+                let source = TokenSource::new(token_url, id.clone(), secret.clone());
+                Auth::ClientCredentials(std::sync::Arc::new(source))
+            }
+        };
+
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -353,34 +602,63 @@ impl ClientBuilder {
                         self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                     )
                     .build()
-                    .map_err(Error::Transport)?
+                    .map_err(Error::transport)?
             }
         };
 
         Ok(Client {
             http,
             base_url,
-            authorization,
+            auth,
+            retry: self.retry,
         })
     }
-}
 
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("bearer_token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("http_client", &self.http.is_some())
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .finish()
+    fn api_url(&self) -> Result<Url, Error> {
+        let chosen = self.region.map(|region| region.base_url());
+        let Some(base_url) = self.base_url.as_deref().or(chosen) else {
+            return Err(
+                Error::Config(
+                    "no base URL: call `base_url` or `region` on the builder".to_owned(),
+                ),
+            );
+        };
+
+        parse_url("base URL", base_url)
+    }
+
+    /// The token URL: the one set, else the one that goes with the API.
+    fn token_endpoint(&self, base_url: &Url) -> Result<Url, Error> {
+        if let Some(url) = &self.token_url {
+            return parse_url("token URL", url);
+        }
+
+        if let Some(region) = self.region.filter(|_| self.base_url.is_none()) {
+            return parse_url("token URL", region.token_url());
+        }
+
+        let host = base_url.host_str().and_then(|host| host.strip_prefix("api."));
+        if let Some(host) = host {
+            let mut url = base_url.clone();
+            if url.set_host(Some(&format!("{}{}", "login.", host))).is_ok() {
+                url.set_path("/oauth/token");
+                return Ok(url);
+            }
+        }
+
+        Err(
+            Error::Config(
+                format!(
+                    "no token URL goes with the base URL {base_url}: call `token_url` on the builder"
+                ),
+            ),
+        )
     }
 }
 
-fn parse_base_url(text: &str) -> Result<Url, Error> {
-    let invalid = |why: &str| Error::InvalidRequest(
-        format!("the base URL `{text}` {why}"),
-    );
+/// Parses a URL the client sends requests to.
+fn parse_url(what: &str, text: &str) -> Result<Url, Error> {
+    let invalid = |why: &str| Error::Config(format!("the {what} `{text}` {why}"));
     let url = Url::parse(text)
         .map_err(|error| invalid(&format!("is not a URL: {error}")))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -396,19 +674,28 @@ fn parse_base_url(text: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
-fn bearer(token: &str) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
-        .map_err(|_| {
-            Error::InvalidRequest(
-                "the bearer token has characters a header cannot carry".to_owned(),
-            )
-        })?;
-    value.set_sensitive(true);
-    Ok(value)
+/// Refuses to send credentials in clear text, except to this machine.
+fn refuse_plain_http(url: &Url) -> Result<(), Error> {
+    let host = url.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if url.scheme() == "https" || loopback {
+        return Ok(());
+    }
+
+    Err(
+        Error::Config(
+            format!(
+                "credentials are sent only over https, or over http to a loopback address; not to {url}"
+            ),
+        ),
+    )
 }
 
 /// A request as an operation builds it, before the client adds what every request carries.
 pub(crate) struct Request {
+    operation: &'static str,
     method: Method,
     path: String,
     query: Vec<(&'static str, String)>,
@@ -417,9 +704,10 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    /// A request for `path`, already percent-encoded, relative to the base URL.
-    pub(crate) fn new(method: Method, path: String) -> Self {
+    /// A request of `operation` for `path`, already percent-encoded, relative to the base URL.
+    pub(crate) fn new(operation: &'static str, method: Method, path: String) -> Self {
         Self {
+            operation,
             method,
             path,
             query: Vec::new(),
@@ -470,21 +758,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base_urls_must_be_http_without_query() {
-        assert!(parse_base_url("https://api.example.com/v1/").is_ok());
+    fn urls_must_be_http_without_query() {
+        assert!(parse_url("base URL", "https://api.example.com/v1/").is_ok());
         for bad in ["ftp://example.com", "not a url", "https://example.com/?x=1"] {
-            let error = parse_base_url(bad).unwrap_err();
+            let error = parse_url("base URL", bad).unwrap_err();
             assert!(error.to_string().contains(bad), "{error}");
         }
     }
 
     #[test]
-    fn debug_output_hides_the_token() {
+    fn credentials_travel_over_https_or_to_loopback_only() {
+        for allowed in [
+            "https://example.com",
+            "http://127.0.0.1:8080",
+            "http://[::1]:1",
+            "http://localhost",
+        ] {
+            assert!(
+                refuse_plain_http(& Url::parse(allowed).unwrap()).is_ok(), "{allowed}"
+            );
+        }
+
+        let error = refuse_plain_http(&Url::parse("http://example.com").unwrap())
+            .unwrap_err();
+        assert!(error.to_string().contains("only over https"), "{error}");
+    }
+
+    #[test]
+    fn debug_output_hides_every_secret() {
         let builder = Client::builder()
             .base_url("http://127.0.0.1:1")
-            .bearer_token("s3cret");
+            .client_credentials("the-id", "s3cret")
+            .token_url("http://127.0.0.1:1/oauth/token");
         assert!(! format!("{builder:?}") .contains("s3cret"));
         let client = builder.build().unwrap();
-        assert!(! format!("{client:?}") .contains("s3cret"));
+        let shown = format!("{client:?}");
+        assert!(! shown.contains("s3cret") && shown.contains("the-id"), "{shown}");
+        let client = Client::with_base_url("http://127.0.0.1:1", "t0ken").unwrap();
+        assert!(! format!("{client:?}") .contains("t0ken"));
     }
 }

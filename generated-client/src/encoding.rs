@@ -4,6 +4,8 @@
 //! Encoding of parameters for the wire.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde::Deserialize;
 use crate::error::Error;
 
 /// Every byte but RFC 3986's unreserved characters is encoded, so that a value can never
@@ -29,6 +31,42 @@ pub(crate) fn path_segment(name: &str, value: &str) -> Result<String, Error> {
     }
 
     Ok(utf8_percent_encode(value, SEGMENT).to_string())
+}
+
+/// A list the server may also send as a single item.
+pub(crate) struct OneOrMany<T>(pub(crate) Vec<T>);
+impl<'de, T: DeserializeOwned> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let items = match value {
+            serde_json::Value::Array(_) => serde_json::from_value(value),
+            single => serde_json::from_value(single).map(|item| vec![item]),
+        };
+
+        items.map(Self).map_err(D::Error::custom)
+    }
+}
+
+/// Decodes a field that holds one item or a list of them.
+#[allow(dead_code)]
+pub(crate) fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    OneOrMany::deserialize(deserializer).map(|list| list.0)
+}
+
+/// Decodes an optional field that holds one item or a list of them.
+#[allow(dead_code)]
+pub(crate) fn option_one_or_many<'de, D, T>(
+    deserializer: D,
+) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Option::<OneOrMany<T>>::deserialize(deserializer).map(|list| list.map(|list| list.0))
 }
 
 #[cfg(test)]

@@ -19,17 +19,27 @@
 //! # }
 //! ```
 //!
-//! Every failure is an [`Error`]: an error status from the API with its decoded body, a
-//! transport failure, an answer that does not decode, or a request that cannot be sent.
+//! Failed requests are retried when sending them again cannot do anything twice (see
+//! [`RetryPolicy`]). Every failure is an [`Error`]: an error status from the API with its
+//! decoded body, a refused token, a timeout, a transport failure, an answer that does not
+//! decode, or a request that cannot be sent.
+//!
+//! Each request runs in a `tracing` span named `request`, at debug level, with the
+//! operation, method, attempt, status and duration; no secret is ever recorded.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod auth;
 mod client;
 mod encoding;
 mod error;
 pub mod models;
 pub mod operations;
+mod retry;
+mod wait;
 pub use client::{Client, ClientBuilder, Region};
 pub use error::{ApiError, Error, Result};
 pub use models::*;
+pub use retry::RetryPolicy;
+pub use wait::WaitOptions;

@@ -16,6 +16,7 @@ use crate::client::{Client, Request};
 use crate::encoding;
 use crate::error::Error;
 use crate::models;
+use crate::wait::WaitOptions;
 
 impl Client {
     /// Get job history
@@ -161,10 +162,10 @@ impl<'a> GetInfrastructureascodeJobs<'a> {
     /// # Errors
     ///
     /// [`Error::Api`] for an error status (the spec lists 400, 401, 403, 404, 408, 409, 413, 415, 429, 500, 503, 504), [`Error::Transport`] when no answer arrives, [`Error::Decode`] when the answer's body is not what the spec describes, and [`Error::InvalidRequest`] when a parameter cannot be sent.
-    pub async fn send(self) -> Result<models::InfrastructureascodeJob, Error> {
+    pub async fn send(self) -> Result<Vec<models::InfrastructureascodeJob>, Error> {
         let mut path = String::new();
         path.push_str("/api/v2/infrastructureascode/jobs");
-        let mut request = Request::new(Method::GET, path);
+        let mut request = Request::new("getInfrastructureascodeJobs", Method::GET, path);
         if let Some(value) = &self.max_results {
             request.query("maxResults", value.to_string());
         }
@@ -193,12 +194,15 @@ impl<'a> GetInfrastructureascodeJobs<'a> {
             request.query("status", value.as_str().to_owned());
         }
 
-        self.client.send(request).await
+        self.client
+            .send::<encoding::OneOrMany<models::InfrastructureascodeJob>>(request)
+            .await
+            .map(|list| list.0)
     }
 }
 
 impl<'a> IntoFuture for GetInfrastructureascodeJobs<'a> {
-    type Output = Result<models::InfrastructureascodeJob, Error>;
+    type Output = Result<Vec<models::InfrastructureascodeJob>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -228,9 +232,31 @@ impl<'a> PostInfrastructureascodeJobs<'a> {
     pub async fn send(self) -> Result<models::InfrastructureascodeJob, Error> {
         let mut path = String::new();
         path.push_str("/api/v2/infrastructureascode/jobs");
-        let mut request = Request::new(Method::POST, path);
+        let mut request = Request::new(
+            "postInfrastructureascodeJobs",
+            Method::POST,
+            path,
+        );
         request.json(&self.body)?;
         self.client.send(request).await
+    }
+
+    /// Sends this request, then waits with [`Client::get_infrastructureascode_job`] until what it made is final, and returns that.
+    ///
+    /// # Errors
+    ///
+    /// Any error of [`send`](Self::send), [`Error::Protocol`] when the answer has no `id`, and [`Error::WaitTimeout`] when no final state comes within `options.timeout`.
+    pub async fn send_and_wait(
+        self,
+        options: WaitOptions,
+    ) -> Result<models::InfrastructureascodeJob, Error> {
+        let client = self.client;
+        let created = self.send().await?;
+        let Some(id) = created.id else {
+            return Err(Error::Protocol("the answer has no `id` to wait on".to_owned()));
+        };
+
+        client.get_infrastructureascode_job(id).details(true).wait(options).await
     }
 }
 
@@ -275,12 +301,38 @@ impl<'a> GetInfrastructureascodeJob<'a> {
         let mut path = String::new();
         path.push_str("/api/v2/infrastructureascode/jobs/");
         path.push_str(&encoding::path_segment("jobId", &self.job_id)?);
-        let mut request = Request::new(Method::GET, path);
+        let mut request = Request::new("getInfrastructureascodeJob", Method::GET, path);
         if let Some(value) = &self.details {
             request.query("details", value.to_string());
         }
 
         self.client.send(request).await
+    }
+
+    /// Sends this request again, with growing pauses, until the answer's `status` is final (`Complete`, `Failed`, `Incomplete`, `InternalError`, `RollbackFailed`, `RollbackComplete`), and returns that answer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::WaitTimeout`] when no final state comes within `options.timeout`, and any error of [`send`](Self::send).
+    pub async fn wait(
+        self,
+        options: WaitOptions,
+    ) -> Result<models::InfrastructureascodeJob, Error> {
+        crate::wait::until_final(
+                &options,
+                || self.clone().send(),
+                |answer| {
+                    let state = answer.status.as_ref().map(|state| state.as_str());
+                    (
+                        matches!(
+                            state, Some("Complete" | "Failed" | "Incomplete" |
+                            "InternalError" | "RollbackFailed" | "RollbackComplete")
+                        ),
+                        state.unwrap_or("unknown").to_owned(),
+                    )
+                },
+            )
+            .await
     }
 }
 

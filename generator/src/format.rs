@@ -17,7 +17,7 @@ pub fn format(file: RenderedFile, config: &Config) -> Result<GeneratedFile, Prob
         config.command, config.spec_path, config.command
     );
     Ok(GeneratedFile {
-        path: file.path.to_owned(),
+        path: file.path,
         contents,
     })
 }

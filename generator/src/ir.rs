@@ -23,6 +23,9 @@ pub struct Api {
     pub error_model: Option<String>,
     /// The OAuth 2.0 security scheme, when the spec declares one.
     pub oauth: Option<OAuth>,
+    /// The response header that carries the server's id for a request, such as
+    /// `ININ-Correlation-ID`: the first declared header whose name ends in `correlation-id`.
+    pub correlation_header: Option<String>,
 }
 
 /// One entry of the spec's `servers`.
@@ -34,6 +37,9 @@ pub struct Server {
     pub name: String,
     /// The base URL, without a trailing slash.
     pub url: String,
+    /// The OAuth token URL that goes with this server, when the spec's token URL can be
+    /// carried over to it (see [`OAuth::host_rewrite`]).
+    pub token_url: Option<String>,
 }
 
 /// An OAuth 2.0 security scheme.
@@ -43,6 +49,12 @@ pub struct OAuth {
     pub name: String,
     /// The token URL of the client-credentials flow, when there is one.
     pub token_url: Option<String>,
+    /// How an API host becomes its token host, when the token URL's host and the first
+    /// server's host differ only in their first label: `("api.", "login.")` for
+    /// `api.example.com` and `login.example.com`.
+    pub host_rewrite: Option<(String, String)>,
+    /// The token URL's path, such as `/oauth/token`.
+    pub token_path: String,
     /// Every scope any flow declares, with its description, ordered by name.
     pub scopes: Vec<(String, String)>,
 }
@@ -82,6 +94,29 @@ pub struct Operation {
     pub success_statuses: Vec<(u16, String)>,
     /// Error status codes with their descriptions.
     pub error_statuses: Vec<(u16, String)>,
+    /// How to wait on what this operation returns, from the `x-clientgen-wait` extension.
+    pub wait: Option<Wait>,
+}
+
+/// Waiting for a resource to reach a final state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Wait {
+    /// This operation reads the resource: repeat it until the state is final.
+    Poll {
+        /// The answer's field that holds the state.
+        status_field: Field,
+        /// The states after which nothing changes.
+        final_states: Vec<String>,
+    },
+    /// This operation creates the resource: then wait on it with a polling operation.
+    Submit {
+        /// The client method of the polling operation.
+        poll_method: String,
+        /// The answer's field that holds the id the polling operation takes.
+        id_field: Field,
+        /// Optional parameters set on every poll, as setter name and Rust literal.
+        with: Vec<(String, String)>,
+    },
 }
 
 /// An HTTP method the generated client can send.
@@ -205,6 +240,8 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// A map from strings.
     Map(Box<TypeRef>),
+    /// A list that the server may also send as a single item.
+    OneOrMany(Box<TypeRef>),
 }
 
 impl TypeRef {
@@ -220,7 +257,7 @@ impl TypeRef {
             Self::DateTime => "chrono::DateTime<chrono::Utc>".into(),
             Self::Json => "serde_json::Value".into(),
             Self::Named(name) => name.clone(),
-            Self::Array(item) => format!("Vec<{}>", item.rust()),
+            Self::Array(item) | Self::OneOrMany(item) => format!("Vec<{}>", item.rust()),
             Self::Map(value) => format!("std::collections::BTreeMap<String, {}>", value.rust()),
         }
     }

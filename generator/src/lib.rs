@@ -58,6 +58,12 @@ pub struct Config {
     pub command: String,
     /// The spec's path as the header names it.
     pub spec_path: String,
+    /// The prefix of the environment variables `ClientBuilder::from_env` reads, such as
+    /// `GENESYS` for `GENESYS_CLIENT_ID`; `None` leaves `from_env` out.
+    pub env_prefix: Option<String>,
+    /// Files added to the crate as they are, such as examples, with the same header as the
+    /// generated ones; Rust files are formatted too.
+    pub extra_files: Vec<GeneratedFile>,
 }
 
 impl Config {
@@ -70,6 +76,8 @@ impl Config {
             server_enum: "Server".to_owned(),
             command: "cargo xtask codegen".to_owned(),
             spec_path: "spec/openapi.yaml".to_owned(),
+            env_prefix: None,
+            extra_files: Vec::new(),
         }
     }
 }

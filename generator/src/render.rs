@@ -9,6 +9,7 @@ use askama::Template;
 use crate::Config;
 use crate::ir::{
     Api, Field, HttpMethod, Model, ModelKind, Operation, Param, ParamLocation, PathPart, TypeRef,
+    Wait,
 };
 use crate::problem::Problem;
 
@@ -25,7 +26,7 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedFile {
     /// The path inside the crate.
-    pub path: &'static str,
+    pub path: String,
     /// How to format it.
     pub kind: Kind,
     /// The rendered text.
@@ -53,15 +54,19 @@ templates! {
     ClientRs => "client.rs.askama",
     EncodingRs => "encoding.rs.askama",
     ErrorRs => "error.rs.askama",
+    AuthRs => "auth.rs.askama",
+    RetryRs => "retry.rs.askama",
+    WaitRs => "wait.rs.askama",
     ModelsRs => "models.rs.askama",
     OperationsRs => "operations.rs.askama",
 }
 
-/// Renders every file of the crate, in a fixed order.
+/// Renders every file of the crate, in a fixed order, then the configuration's extra files.
 pub fn render(api: &Api, config: &Config) -> Result<Vec<RenderedFile>, Problem> {
-    Ok(vec![
+    let mut files = vec![
         file("Cargo.toml", Kind::Toml, Manifest { api, config }.render())?,
         file("src/lib.rs", Kind::Rust, LibRs { api, config }.render())?,
+        file("src/auth.rs", Kind::Rust, AuthRs { api, config }.render())?,
         file(
             "src/client.rs",
             Kind::Rust,
@@ -83,21 +88,38 @@ pub fn render(api: &Api, config: &Config) -> Result<Vec<RenderedFile>, Problem> 
             Kind::Rust,
             OperationsRs { api, config }.render(),
         )?,
-    ])
+        file("src/retry.rs", Kind::Rust, RetryRs { api, config }.render())?,
+    ];
+    if api.has_waits() {
+        files.push(file(
+            "src/wait.rs",
+            Kind::Rust,
+            WaitRs { api, config }.render(),
+        )?);
+    }
+    for extra in &config.extra_files {
+        let kind = if extra.path.ends_with(".rs") {
+            Kind::Rust
+        } else {
+            Kind::Toml
+        };
+        files.push(file(&extra.path, kind, Ok(extra.contents.clone()))?);
+    }
+    Ok(files)
 }
 
-fn file(
-    path: &'static str,
-    kind: Kind,
-    text: askama::Result<String>,
-) -> Result<RenderedFile, Problem> {
+fn file(path: &str, kind: Kind, text: askama::Result<String>) -> Result<RenderedFile, Problem> {
     let text = text.map_err(|error| {
         Problem::at(
             "",
             format!("internal error: rendering `{path}` failed: {error}"),
         )
     })?;
-    Ok(RenderedFile { path, kind, text })
+    Ok(RenderedFile {
+        path: path.to_owned(),
+        kind,
+        text,
+    })
 }
 
 /// Turns free text from the spec into `///` lines that rustdoc reads as the spec meant.
@@ -170,7 +192,9 @@ impl Api {
         fn holds(ty: &TypeRef) -> bool {
             match ty {
                 TypeRef::DateTime => true,
-                TypeRef::Array(inner) | TypeRef::Map(inner) => holds(inner),
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::OneOrMany(inner) => {
+                    holds(inner)
+                }
                 _ => false,
             }
         }
@@ -186,6 +210,40 @@ impl Api {
         in_models || in_params
     }
 
+    /// Whether any server has a token URL of its own.
+    pub fn servers_have_token_urls(&self) -> bool {
+        !self.servers.is_empty() && self.servers.iter().all(|server| server.token_url.is_some())
+    }
+
+    /// Whether any operation waits for a final state.
+    pub fn has_waits(&self) -> bool {
+        self.operations.iter().any(|op| op.wait.is_some())
+    }
+
+    /// Whether the configuration adds examples, which need an async runtime.
+    pub fn has_examples(&self, config: &Config) -> bool {
+        config
+            .extra_files
+            .iter()
+            .any(|file| file.path.starts_with("examples/"))
+    }
+
+    /// Whether any field or answer holds a list the server may send as one item.
+    pub fn uses_one_or_many(&self) -> bool {
+        let in_models = self.models.iter().any(|model| match &model.kind {
+            ModelKind::Struct(fields) => {
+                fields.iter().any(|f| matches!(f.ty, TypeRef::OneOrMany(_)))
+            }
+            _ => false,
+        });
+        in_models || self.operations.iter().any(Operation::answers_one_or_many)
+    }
+
+    /// Whether the operations need the `encoding` module.
+    pub fn operations_use_encoding(&self) -> bool {
+        self.has_path_params() || self.operations.iter().any(Operation::answers_one_or_many)
+    }
+
     /// Whether any operation has a path parameter to encode.
     pub fn has_path_params(&self) -> bool {
         let path = |param: &Param| param.location == ParamLocation::Path;
@@ -197,7 +255,9 @@ impl Api {
         fn names(ty: &TypeRef) -> bool {
             match ty {
                 TypeRef::Named(_) => true,
-                TypeRef::Array(inner) | TypeRef::Map(inner) => names(inner),
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::OneOrMany(inner) => {
+                    names(inner)
+                }
                 _ => false,
             }
         }
@@ -274,12 +334,21 @@ impl Field {
 
     /// The serde attribute's arguments.
     pub fn serde_args(&self) -> String {
-        let rename = format!("rename = {}", string_literal(&self.wire_name));
-        if self.required {
-            rename
-        } else {
-            format!("{rename}, default, skip_serializing_if = \"Option::is_none\"")
+        let mut args = format!("rename = {}", string_literal(&self.wire_name));
+        if !self.required {
+            args.push_str(", default, skip_serializing_if = \"Option::is_none\"");
         }
+        if matches!(self.ty, TypeRef::OneOrMany(_)) {
+            let function = if self.required {
+                "one_or_many"
+            } else {
+                "option_one_or_many"
+            };
+            args.push_str(&format!(
+                ", deserialize_with = \"crate::encoding::{function}\""
+            ));
+        }
+        args
     }
 
     /// The field's value in `new`: its argument, or unset.
@@ -387,6 +456,46 @@ impl Operation {
             HttpMethod::Head => "HEAD",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// Whether the answer is a list the server may send as one item.
+    pub fn answers_one_or_many(&self) -> bool {
+        matches!(self.success, Some(TypeRef::OneOrMany(_)))
+    }
+
+    /// The expression that sends `request` and decodes the answer.
+    pub fn send_call(&self) -> String {
+        match &self.success {
+            None => "self.client.send_without_body(request).await".to_owned(),
+            Some(TypeRef::OneOrMany(item)) => format!(
+                "self.client.send::<encoding::OneOrMany<{}>>(request).await.map(|list| list.0)",
+                item.rust_with("models::")
+            ),
+            Some(_) => "self.client.send(request).await".to_owned(),
+        }
+    }
+
+    /// The methods that wait on what this operation returns, from its `x-clientgen-wait`.
+    pub fn wait_code(&self, api: &Api) -> String {
+        match &self.wait {
+            None => String::new(),
+            Some(Wait::Poll {
+                status_field,
+                final_states,
+            }) => poll_code(&self.output_type(), status_field, final_states),
+            Some(Wait::Submit {
+                poll_method,
+                id_field,
+                with,
+            }) => {
+                let poll = api
+                    .operations
+                    .iter()
+                    .find(|op| &op.method_name == poll_method);
+                let output = poll.map_or_else(|| self.output_type(), Operation::output_type);
+                submit_code(&output, poll_method, id_field, with)
+            }
         }
     }
 
@@ -542,6 +651,67 @@ impl Param {
     }
 }
 
+fn poll_code(output: &str, status: &Field, final_states: &[String]) -> String {
+    let field = &status.rust_name;
+    let state = match (&status.ty, status.required) {
+        (TypeRef::String, true) => format!("Some(answer.{field}.as_str())"),
+        (TypeRef::String, false) => format!("answer.{field}.as_deref()"),
+        (_, true) => format!("Some(answer.{field}.as_str())"),
+        (_, false) => format!("answer.{field}.as_ref().map(|state| state.as_str())"),
+    };
+    let pattern: Vec<String> = final_states.iter().map(|s| string_literal(s)).collect();
+    let listed: Vec<String> = final_states.iter().map(|s| format!("`{s}`")).collect();
+    format!(
+        "/// Sends this request again, with growing pauses, until the answer's `{wire}` is \
+         final ({listed}), and returns that answer.\n\
+         ///\n/// # Errors\n///\n\
+         /// [`Error::WaitTimeout`] when no final state comes within `options.timeout`, and any \
+         error of [`send`](Self::send).\n\
+         pub async fn wait(self, options: WaitOptions) -> Result<{output}, Error> {{\n\
+             crate::wait::until_final(&options, || self.clone().send(), |answer| {{\n\
+                 let state = {state};\n\
+                 (matches!(state, Some({pattern})), state.unwrap_or(\"unknown\").to_owned())\n\
+             }}).await\n\
+         }}\n",
+        wire = status.wire_name,
+        listed = listed.join(", "),
+        pattern = pattern.join(" | "),
+    )
+}
+
+fn submit_code(output: &str, poll_method: &str, id: &Field, with: &[(String, String)]) -> String {
+    let field = &id.rust_name;
+    let take_id = if id.required {
+        format!("let id = created.{field};\n")
+    } else {
+        format!(
+            "let Some(id) = created.{field} else {{\n\
+                 return Err(Error::Protocol(\"the answer has no `{wire}` to wait on\".to_owned()));\n\
+             }};\n",
+            wire = id.wire_name
+        )
+    };
+    let setters: String = with
+        .iter()
+        .map(|(name, value)| format!(".{name}({value})"))
+        .collect();
+    format!(
+        "/// Sends this request, then waits with [`Client::{poll_method}`] until what it made \
+         is final, and returns that.\n\
+         ///\n/// # Errors\n///\n\
+         /// Any error of [`send`](Self::send), [`Error::Protocol`] when the answer has no \
+         `{wire}`, and [`Error::WaitTimeout`] when no final state comes within \
+         `options.timeout`.\n\
+         pub async fn send_and_wait(self, options: WaitOptions) -> Result<{output}, Error> {{\n\
+             let client = self.client;\n\
+             let created = self.send().await?;\n\
+             {take_id}\
+             client.{poll_method}(id){setters}.wait(options).await\n\
+         }}\n",
+        wire = id.wire_name,
+    )
+}
+
 /// An expression turning `place` (a value of `ty`, or a reference to one) into its text on
 /// the wire, as a `String`.
 fn text_of(ty: &TypeRef, place: &str) -> String {
@@ -564,7 +734,9 @@ impl TypeRef {
     pub fn rust_with(&self, models: &str) -> String {
         match self {
             Self::Named(name) => format!("{models}{name}"),
-            Self::Array(item) => format!("Vec<{}>", item.rust_with(models)),
+            Self::Array(item) | Self::OneOrMany(item) => {
+                format!("Vec<{}>", item.rust_with(models))
+            }
             Self::Map(value) => {
                 format!(
                     "std::collections::BTreeMap<String, {}>",

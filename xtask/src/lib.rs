@@ -20,6 +20,8 @@ pub const CODEGEN_COMMAND: &str = "cargo xtask codegen";
 pub struct Target {
     /// The spec file.
     pub spec: PathBuf,
+    /// A folder of examples added to the crate's `examples/`.
+    pub examples: Option<PathBuf>,
     /// The folder of the generated crate.
     pub out: PathBuf,
     /// The generator's settings.
@@ -27,14 +29,17 @@ pub struct Target {
 }
 
 impl Target {
-    /// The project's own client: `spec/openapi.yaml` into `generated-client/`.
+    /// The project's own client: `spec/openapi.yaml`, with the examples in `spec/examples/`,
+    /// into `generated-client/`.
     pub fn jobs_client(root: &Path) -> Self {
         let mut config = Config::new("genesys-iac-client", "0.1.0");
         config.server_enum = "Region".to_owned();
         config.command = CODEGEN_COMMAND.to_owned();
         config.spec_path = "spec/openapi.yaml".to_owned();
+        config.env_prefix = Some("GENESYS".to_owned());
         Self {
             spec: root.join("spec/openapi.yaml"),
+            examples: Some(root.join("spec/examples")),
             out: root.join("generated-client"),
             config,
         }
@@ -81,7 +86,12 @@ pub fn workspace_root() -> PathBuf {
 pub fn codegen(target: &Target, mode: Mode) -> Result<Changes, String> {
     let spec = fs::read_to_string(&target.spec)
         .map_err(|error| format!("cannot read {}: {error}", target.spec.display()))?;
-    let files = openapi_clientgen::generate(&spec, &target.config)
+    let mut config = target.config.clone();
+    if let Some(folder) = &target.examples {
+        config.extra_files = read_examples(folder)
+            .map_err(|error| format!("cannot read {}: {error}", folder.display()))?;
+    }
+    let files = openapi_clientgen::generate(&spec, &config)
         .map_err(|problems| format!("{}: {problems}", target.spec.display()))?;
     let changes = compare(&target.out, &files)
         .map_err(|error| format!("cannot read {}: {error}", target.out.display()))?;
@@ -95,6 +105,23 @@ pub fn codegen(target: &Target, mode: Mode) -> Result<Changes, String> {
             Ok(changes)
         }
     }
+}
+
+/// The `.rs` files of `folder`, as `examples/NAME.rs`, sorted by name.
+fn read_examples(folder: &Path) -> io::Result<Vec<GeneratedFile>> {
+    let mut examples = Vec::new();
+    for entry in fs::read_dir(folder)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|extension| extension == "rs") {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            examples.push(GeneratedFile {
+                path: format!("examples/{name}"),
+                contents: fs::read_to_string(&path)?,
+            });
+        }
+    }
+    examples.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(examples)
 }
 
 fn drift_message(target: &Target, changes: &Changes) -> String {

@@ -7,15 +7,17 @@
 mod operation;
 mod recursion;
 mod schema;
+mod servers;
+mod wait;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 
 use crate::Config;
-use crate::ir::{Api, Model, OAuth, Server, TypeRef};
+use crate::ir::{Api, Model, TypeRef};
 use crate::names;
-use crate::problem::{Problem, Problems, pointer};
+use crate::problem::{Problem, Problems};
 
 /// Lowers a loaded document, or returns every problem found in it.
 pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, Problems> {
@@ -23,10 +25,12 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, Problems> {
 
     lowerer.name_component_schemas();
     lowerer.lower_component_schemas();
-    let operations = lowerer.lower_operations();
-    let servers = lowerer.lower_servers();
+    let mut operations = lowerer.lower_operations();
+    lowerer.attach_waits(&mut operations);
+    let mut oauth = lowerer.oauth();
+    let servers = lowerer.lower_servers(oauth.as_mut());
     let error_model = lowerer.shared_error_model();
-    let oauth = lowerer.oauth();
+    let correlation_header = lowerer.correlation_header();
 
     if !lowerer.problems.is_empty() {
         lowerer.problems.sort();
@@ -44,6 +48,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, Problems> {
         models,
         error_model,
         oauth,
+        correlation_header,
     })
 }
 
@@ -57,6 +62,10 @@ struct Lowerer<'a> {
     models: BTreeMap<String, Model>,
     /// The body types of every error response.
     error_types: BTreeSet<TypeRef>,
+    /// The names of every response header any response declares.
+    response_headers: BTreeSet<String>,
+    /// Each `x-clientgen-wait` found: operation id, JSON pointer, value.
+    waits: Vec<(String, String, serde_json::Value)>,
     problems: Vec<Problem>,
 }
 
@@ -68,6 +77,8 @@ impl<'a> Lowerer<'a> {
             component_names: BTreeMap::new(),
             models: BTreeMap::new(),
             error_types: BTreeSet::new(),
+            response_headers: BTreeSet::new(),
+            waits: Vec::new(),
             problems: Vec::new(),
         }
     }
@@ -96,34 +107,6 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn lower_servers(&mut self) -> Vec<Server> {
-        let mut taken = Vec::new();
-        let mut servers = Vec::new();
-        for (index, server) in self.document.servers.iter().enumerate() {
-            if server
-                .variables
-                .as_ref()
-                .is_some_and(|vars| !vars.is_empty())
-            {
-                self.problem(
-                    pointer(&["servers", &index.to_string(), "variables"]),
-                    "server variables are not supported; list each server's URL on its own",
-                );
-                continue;
-            }
-            let name = server
-                .description
-                .clone()
-                .unwrap_or_else(|| server.url.clone());
-            servers.push(Server {
-                variant: names::unique(names::type_name(&name), &mut taken),
-                name,
-                url: server.url.trim_end_matches('/').to_owned(),
-            });
-        }
-        servers
-    }
-
     /// The model every error response carries, when there is exactly one.
     fn shared_error_model(&self) -> Option<String> {
         match self.error_types.iter().collect::<Vec<_>>().as_slice() {
@@ -132,32 +115,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The first OAuth 2.0 scheme in `components.securitySchemes`.
-    fn oauth(&self) -> Option<OAuth> {
-        let schemes = &self.document.components.as_ref()?.security_schemes;
-        schemes.iter().find_map(|(name, scheme)| {
-            let ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, .. }) = scheme else {
-                return None;
-            };
-            let mut scopes = BTreeMap::new();
-            let all_scopes = [
-                flows.implicit.as_ref().map(|flow| &flow.scopes),
-                flows.password.as_ref().map(|flow| &flow.scopes),
-                flows.client_credentials.as_ref().map(|flow| &flow.scopes),
-                flows.authorization_code.as_ref().map(|flow| &flow.scopes),
-            ];
-            for (scope, text) in all_scopes.into_iter().flatten().flatten() {
-                scopes.entry(scope.clone()).or_insert_with(|| text.clone());
-            }
-            Some(OAuth {
-                name: name.clone(),
-                token_url: flows
-                    .client_credentials
-                    .as_ref()
-                    .map(|f| f.token_url.clone()),
-                scopes: scopes.into_iter().collect(),
-            })
-        })
+    /// The declared response header that carries the server's id for a request.
+    fn correlation_header(&self) -> Option<String> {
+        self.response_headers
+            .iter()
+            .find(|name| name.to_ascii_lowercase().ends_with("correlation-id"))
+            .cloned()
     }
 }
 

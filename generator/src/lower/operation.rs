@@ -18,6 +18,9 @@ use crate::problem::{escape_token, pointer};
 /// The vendor extension that lists the permissions an operation needs.
 const PERMISSIONS_EXTENSION: &str = "x-inin-requires-permissions";
 
+/// The generator's own extension that says how to wait on what an operation returns.
+pub(super) const WAIT_EXTENSION: &str = "x-clientgen-wait";
+
 /// What an operation's responses come to.
 struct Outcomes {
     success: Option<TypeRef>,
@@ -95,6 +98,10 @@ impl Lowerer<'_> {
 
         let permissions = self.permissions(operation, at);
         let scopes = self.scopes(operation, at);
+        if let Some(wait) = operation.extensions.get(WAIT_EXTENSION) {
+            let pointer = format!("{at}/{WAIT_EXTENSION}");
+            self.waits.push((id.clone(), pointer, wait.clone()));
+        }
         operation.operation_id.as_ref()?;
         Some(Operation {
             method_name: names::value_name(&id),
@@ -113,6 +120,7 @@ impl Lowerer<'_> {
             success: outcomes.success,
             success_statuses: outcomes.success_statuses,
             error_statuses: outcomes.error_statuses,
+            wait: None,
         })
     }
 
@@ -444,6 +452,8 @@ impl Lowerer<'_> {
 
     /// The JSON body's type, or `None` for a response without a JSON body.
     fn response_type(&mut self, response: &Response, at: &str, context: &str) -> Option<TypeRef> {
+        self.response_headers
+            .extend(response.headers.keys().cloned());
         let (media_type, media) = response.content.iter().find(|(name, _)| is_json(name))?;
         let schema_at = format!("{at}/content/{}/schema", escape_token(media_type));
         Some(match &media.schema {

@@ -103,7 +103,20 @@ impl Lowerer<'_> {
             }
             SchemaKind::Any(any) if *any == openapiv3::AnySchema::default() => TypeRef::Json,
             SchemaKind::Any(_) => self.unsupported(at, "this combination of schema keywords"),
-            SchemaKind::OneOf { .. } => self.unsupported(at, "`oneOf`"),
+            SchemaKind::OneOf { one_of } => match one_or_many(one_of) {
+                Some(single) => {
+                    let item =
+                        self.type_of(&one_of[single], &format!("{at}/oneOf/{single}"), context);
+                    TypeRef::OneOrMany(Box::new(item))
+                }
+                None => {
+                    let message = "`oneOf` is supported only as one item or a list of that \
+                                   item; describe the value with one object, array or scalar \
+                                   schema (`allOf` may merge objects)";
+                    self.problem(at, message);
+                    TypeRef::Json
+                }
+            },
             SchemaKind::AnyOf { .. } => self.unsupported(at, "`anyOf`"),
             SchemaKind::Not { .. } => self.unsupported(at, "`not`"),
         }
@@ -304,6 +317,27 @@ impl Lowerer<'_> {
                 TypeRef::Json
             }
         }
+    }
+}
+
+/// Which of two `oneOf` alternatives is the single item, when the other is a list of it.
+fn one_or_many(alternatives: &[ReferenceOr<Schema>]) -> Option<usize> {
+    let [first, second] = alternatives else {
+        return None;
+    };
+    let items_of = |schema: &ReferenceOr<Schema>| match schema {
+        ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Type(Type::Array(array)),
+            ..
+        }) => array.items.clone().map(ReferenceOr::unbox),
+        _ => None,
+    };
+    if items_of(second).as_ref() == Some(first) {
+        Some(0)
+    } else if items_of(first).as_ref() == Some(second) {
+        Some(1)
+    } else {
+        None
     }
 }
 
