@@ -4,3 +4,4 @@ mod client;
 mod codegen;
 mod diagnostics;
 mod golden;
+mod prism;
