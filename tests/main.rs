@@ -6,6 +6,7 @@ mod codegen;
 mod diagnostics;
 mod examples;
 mod golden;
+mod prism;
 mod resilience;
 mod support;
 mod waiting;

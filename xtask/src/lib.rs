@@ -4,6 +4,8 @@
 //! [`codegen`] is the one place that touches the disk for generation: it writes only files
 //! whose contents changed and removes files the generator no longer makes; in check mode it
 //! writes nothing and fails, naming the command to run, when the committed crate differs.
+//! [`run_tests`] is `cargo xtask test`: the npm tools, the spec's lint, every test, and the
+//! counts of the Prism suite, which writes them through [`PrismCounts`].
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -11,6 +13,12 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use openapi_clientgen::{Config, GeneratedFile};
+
+mod suite;
+
+pub use suite::{
+    NODE_TOOLS, PrismCounts, TEST_COMMAND, Totals, node_tool, report_dir, run_tests, target_dir,
+};
 
 /// The command that regenerates the client, as users type it.
 pub const CODEGEN_COMMAND: &str = "cargo xtask codegen";
