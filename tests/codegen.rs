@@ -119,3 +119,47 @@ fn every_generated_file_says_it_is_generated() {
         );
     }
 }
+
+/// `value` with every mapping's entries in reverse order, all the way down.
+fn reversed(value: yaml_serde::Value) -> yaml_serde::Value {
+    match value {
+        yaml_serde::Value::Mapping(mapping) => {
+            let entries: Vec<_> = mapping.into_iter().collect();
+            yaml_serde::Value::Mapping(
+                entries
+                    .into_iter()
+                    .rev()
+                    .map(|(key, value)| (key, reversed(value)))
+                    .collect(),
+            )
+        }
+        yaml_serde::Value::Sequence(items) => {
+            yaml_serde::Value::Sequence(items.into_iter().map(reversed).collect())
+        }
+        other => other,
+    }
+}
+
+#[test]
+fn maps_written_in_another_order_give_the_same_output() {
+    let root = xtask::workspace_root();
+    let mut specs = vec![root.join("spec/openapi.yaml")];
+    for name in ["names", "pets", "refs"] {
+        specs.push(root.join(format!("tests/fixtures/{name}.yaml")));
+    }
+    let config = openapi_clientgen::Config::new("reordered", "0.1.0");
+    for path in specs {
+        let text = fs::read_to_string(&path).expect("reads");
+        let document: yaml_serde::Value = yaml_serde::from_str(&text).expect("is YAML");
+        let shuffled = yaml_serde::to_string(&reversed(document)).expect("prints");
+        assert_ne!(text, shuffled, "the order changed");
+
+        let as_written = openapi_clientgen::generate(&text, &config).expect("generates");
+        let reordered = openapi_clientgen::generate(&shuffled, &config).expect("generates");
+
+        for (a, b) in as_written.iter().zip(&reordered) {
+            assert_eq!(a, b, "{} differs for {}", a.path, path.display());
+        }
+        assert_eq!(as_written.len(), reordered.len());
+    }
+}

@@ -185,3 +185,52 @@ fn inputs_that_are_not_specs_do_not_panic() {
         assert!(outcome.is_err(), "{text:?} was accepted");
     }
 }
+
+#[test]
+fn duplicate_keys_are_refused_with_their_place() {
+    let spec = "openapi: 3.0.3\ninfo: { title: x, version: '1' }\npaths: {}\npaths: {}\n";
+    assert_eq!(
+        report(spec),
+        "the spec has 1 problem:\n  # (line 1, column 1): duplicate entry with key \"paths\""
+    );
+}
+
+#[test]
+fn unsupported_shapes_say_what_to_write_instead() {
+    let spec = r##"
+openapi: 3.0.3
+info: { title: Broken, version: "1" }
+servers:
+  - url: https://{region}.example.com
+    variables: { region: { default: eu } }
+paths:
+  /jobs/{id}:
+    get:
+      operationId: getJob
+      parameters:
+        - { name: id, in: path, schema: { type: string } }
+        - { name: filter, in: query, schema: { type: object, properties: { a: { type: string } } } }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { allOf: [] }
+      x-clientgen-wait: { status: state, final: [done] }
+"##;
+    assert_eq!(
+        report(spec),
+        "the spec has 5 problems:\n  \
+         /paths/~1jobs~1{id}/get/parameters/0/required: a path parameter must be \
+         `required: true`\n  \
+         /paths/~1jobs~1{id}/get/parameters/1/schema: this parameter's type is not \
+         supported: a parameter must be a scalar or a string enum, or in the query a list of \
+         them\n  \
+         /paths/~1jobs~1{id}/get/responses/200/content/application~1json/schema: `allOf` \
+         lists no schemas; give it at least one, or remove it\n  \
+         /paths/~1jobs~1{id}/get/x-clientgen-wait: the operation's answer has no field \
+         `state`\n  \
+         /servers/0/variables: server variables are not supported; list each server's URL on \
+         its own"
+    );
+}

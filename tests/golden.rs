@@ -53,3 +53,13 @@ fn first_difference(expected: &str, actual: &str) -> usize {
 fn pets() {
     check("pets");
 }
+
+#[test]
+fn names() {
+    check("names");
+}
+
+#[test]
+fn refs() {
+    check("refs");
+}

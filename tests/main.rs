@@ -5,6 +5,8 @@ mod client;
 mod codegen;
 mod diagnostics;
 mod examples;
+mod fixture_crates;
+mod fuzz;
 mod golden;
 mod prism;
 mod resilience;

@@ -15,12 +15,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AcceleratorInput {
-    /// Set this true to test the job without making any changes. Defaults to false.
-    #[serde(rename = "dryRun", default, skip_serializing_if = "Option::is_none")]
-    pub dry_run: Option<bool>,
     /// Accelerator ID
     #[serde(rename = "acceleratorId")]
     pub accelerator_id: String,
+    /// Set this true to test the job without making any changes. Defaults to false.
+    #[serde(rename = "dryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
     /// Parameters required for this accelerator
     #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<AcceleratorParameter>>,
@@ -30,8 +30,8 @@ impl AcceleratorInput {
     /// A value with the required fields set and the others unset.
     pub fn new(accelerator_id: impl Into<String>) -> Self {
         Self {
-            dry_run: None,
             accelerator_id: accelerator_id.into(),
+            dry_run: None,
             parameters: None,
         }
     }
@@ -75,29 +75,41 @@ impl AcceleratorParameter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
 pub struct Detail {
-    /// The `errorCode` field.
-    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    /// The `fieldName` field.
-    #[serde(rename = "fieldName", default, skip_serializing_if = "Option::is_none")]
-    pub field_name: Option<String>,
     /// The `entityId` field.
     #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// The `entityName` field.
     #[serde(rename = "entityName", default, skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
+    /// The `errorCode` field.
+    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// The `fieldName` field.
+    #[serde(rename = "fieldName", default, skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
 }
 
 impl Detail {
     /// A value with the required fields set and the others unset.
     pub fn new() -> Self {
         Self {
-            error_code: None,
-            field_name: None,
             entity_id: None,
             entity_name: None,
+            error_code: None,
+            field_name: None,
         }
+    }
+
+    /// Sets `entityId`.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+
+    /// Sets `entityName`.
+    pub fn entity_name(mut self, value: impl Into<String>) -> Self {
+        self.entity_name = Some(value.into());
+        self
     }
 
     /// Sets `errorCode`.
@@ -111,39 +123,39 @@ impl Detail {
         self.field_name = Some(value.into());
         self
     }
-
-    /// Sets `entityId`.
-    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
-        self.entity_id = Some(value.into());
-        self
-    }
-
-    /// Sets `entityName`.
-    pub fn entity_name(mut self, value: impl Into<String>) -> Self {
-        self.entity_name = Some(value.into());
-        self
-    }
 }
 
 /// The body of an error response of the Genesys Cloud API
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
 pub struct ErrorBody {
-    /// The `message` field.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
     /// Error code, such as not.found, bad.request or too.many.requests.retry.after
     #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// The `status` field.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i32>,
+    /// The `contextId` field.
+    #[serde(rename = "contextId", default, skip_serializing_if = "Option::is_none")]
+    pub context_id: Option<String>,
+    /// The `details` field.
+    #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<Detail>>,
     /// The `entityId` field.
     #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// The `entityName` field.
     #[serde(rename = "entityName", default, skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
+    /// The `errors` field.
+    #[serde(rename = "errors", default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ErrorBody>>,
+    /// The `limit` field.
+    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Limit>,
+    /// The `message` field.
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The `messageParams` field.
+    #[serde(rename = "messageParams", default, skip_serializing_if = "Option::is_none")]
+    pub message_params: Option<std::collections::BTreeMap<String, String>>,
     /// The `messageWithParams` field.
     #[serde(
         rename = "messageWithParams",
@@ -151,83 +163,32 @@ pub struct ErrorBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub message_with_params: Option<String>,
-    /// The `messageParams` field.
-    #[serde(rename = "messageParams", default, skip_serializing_if = "Option::is_none")]
-    pub message_params: Option<std::collections::BTreeMap<String, String>>,
-    /// The `contextId` field.
-    #[serde(rename = "contextId", default, skip_serializing_if = "Option::is_none")]
-    pub context_id: Option<String>,
-    /// The `details` field.
-    #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<Vec<Detail>>,
-    /// The `errors` field.
-    #[serde(rename = "errors", default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<ErrorBody>>,
-    /// The `limit` field.
-    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<Limit>,
+    /// The `status` field.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i32>,
 }
 
 impl ErrorBody {
     /// A value with the required fields set and the others unset.
     pub fn new() -> Self {
         Self {
-            message: None,
             code: None,
-            status: None,
-            entity_id: None,
-            entity_name: None,
-            message_with_params: None,
-            message_params: None,
             context_id: None,
             details: None,
+            entity_id: None,
+            entity_name: None,
             errors: None,
             limit: None,
+            message: None,
+            message_params: None,
+            message_with_params: None,
+            status: None,
         }
-    }
-
-    /// Sets `message`.
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
     }
 
     /// Sets `code`.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
-        self
-    }
-
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<i32>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-
-    /// Sets `entityId`.
-    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
-        self.entity_id = Some(value.into());
-        self
-    }
-
-    /// Sets `entityName`.
-    pub fn entity_name(mut self, value: impl Into<String>) -> Self {
-        self.entity_name = Some(value.into());
-        self
-    }
-
-    /// Sets `messageWithParams`.
-    pub fn message_with_params(mut self, value: impl Into<String>) -> Self {
-        self.message_with_params = Some(value.into());
-        self
-    }
-
-    /// Sets `messageParams`.
-    pub fn message_params(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.message_params = Some(value.into());
         self
     }
 
@@ -243,6 +204,18 @@ impl ErrorBody {
         self
     }
 
+    /// Sets `entityId`.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+
+    /// Sets `entityName`.
+    pub fn entity_name(mut self, value: impl Into<String>) -> Self {
+        self.entity_name = Some(value.into());
+        self
+    }
+
     /// Sets `errors`.
     pub fn errors(mut self, value: impl Into<Vec<ErrorBody>>) -> Self {
         self.errors = Some(value.into());
@@ -254,25 +227,6 @@ impl ErrorBody {
         self.limit = Some(value.into());
         self
     }
-}
-
-/// An error reported for an infrastructure as code job
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[non_exhaustive]
-pub struct ErrorInfo {
-    /// The `message` field.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The `code` field.
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-}
-
-impl ErrorInfo {
-    /// A value with the required fields set and the others unset.
-    pub fn new() -> Self {
-        Self { message: None, code: None }
-    }
 
     /// Sets `message`.
     pub fn message(mut self, value: impl Into<String>) -> Self {
@@ -280,9 +234,55 @@ impl ErrorInfo {
         self
     }
 
+    /// Sets `messageParams`.
+    pub fn message_params(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.message_params = Some(value.into());
+        self
+    }
+
+    /// Sets `messageWithParams`.
+    pub fn message_with_params(mut self, value: impl Into<String>) -> Self {
+        self.message_with_params = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<i32>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+
+/// An error reported for an infrastructure as code job
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
+pub struct ErrorInfo {
+    /// The `code` field.
+    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The `message` field.
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl ErrorInfo {
+    /// A value with the required fields set and the others unset.
+    pub fn new() -> Self {
+        Self { code: None, message: None }
+    }
+
     /// Sets `code`.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
 }
@@ -291,14 +291,6 @@ impl ErrorInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InfrastructureascodeJob {
-    /// The globally unique identifier for the object.
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Whether or not the job was a dry run
-    #[serde(rename = "dryRun")]
-    pub dry_run: bool,
     /// Accelerator associated with the job
     ///
     /// Set by the server; ignored in requests.
@@ -309,21 +301,19 @@ pub struct InfrastructureascodeJob {
     /// Set by the server; ignored in requests.
     #[serde(rename = "dateSubmitted", default, skip_serializing_if = "Option::is_none")]
     pub date_submitted: Option<chrono::DateTime<chrono::Utc>>,
-    /// User who submitted the job
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(rename = "submittedBy", default, skip_serializing_if = "Option::is_none")]
-    pub submitted_by: Option<UserReference>,
-    /// Job status
-    ///
-    /// Set by the server; ignored in requests.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<JobStatus>,
+    /// Whether or not the job was a dry run
+    #[serde(rename = "dryRun")]
+    pub dry_run: bool,
     /// Information about errors, if any
     ///
     /// Set by the server; ignored in requests.
     #[serde(rename = "errorInfo", default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<ErrorInfo>,
+    /// The globally unique identifier for the object.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The output results of the terraform job
     ///
     /// Set by the server; ignored in requests.
@@ -343,29 +333,33 @@ pub struct InfrastructureascodeJob {
     /// Set by the server; ignored in requests.
     #[serde(rename = "selfUri", default, skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
+    /// Job status
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<JobStatus>,
+    /// User who submitted the job
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(rename = "submittedBy", default, skip_serializing_if = "Option::is_none")]
+    pub submitted_by: Option<UserReference>,
 }
 
 impl InfrastructureascodeJob {
     /// A value with the required fields set and the others unset.
     pub fn new(dry_run: impl Into<bool>) -> Self {
         Self {
-            id: None,
-            dry_run: dry_run.into(),
             accelerator_id: None,
             date_submitted: None,
-            submitted_by: None,
-            status: None,
+            dry_run: dry_run.into(),
             error_info: None,
+            id: None,
             results: None,
             rollback_results: None,
             self_uri: None,
+            status: None,
+            submitted_by: None,
         }
-    }
-
-    /// Sets `id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
     }
 
     /// Sets `acceleratorId`.
@@ -383,21 +377,15 @@ impl InfrastructureascodeJob {
         self
     }
 
-    /// Sets `submittedBy`.
-    pub fn submitted_by(mut self, value: impl Into<UserReference>) -> Self {
-        self.submitted_by = Some(value.into());
-        self
-    }
-
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<JobStatus>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-
     /// Sets `errorInfo`.
     pub fn error_info(mut self, value: impl Into<ErrorInfo>) -> Self {
         self.error_info = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
         self
     }
 
@@ -416,6 +404,18 @@ impl InfrastructureascodeJob {
     /// Sets `selfUri`.
     pub fn self_uri(mut self, value: impl Into<String>) -> Self {
         self.self_uri = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<JobStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `submittedBy`.
+    pub fn submitted_by(mut self, value: impl Into<UserReference>) -> Self {
+        self.submitted_by = Some(value.into());
         self
     }
 }

@@ -175,11 +175,11 @@ impl<'a> GetInfrastructureascodeJobs<'a> {
         }
 
         if let Some(value) = &self.sort_by {
-            request.query("sortBy", value.as_str().to_owned());
+            request.query("sortBy", value.to_string());
         }
 
         if let Some(value) = &self.sort_order {
-            request.query("sortOrder", value.as_str().to_owned());
+            request.query("sortOrder", value.to_string());
         }
 
         if let Some(value) = &self.accelerator_id {
@@ -191,7 +191,7 @@ impl<'a> GetInfrastructureascodeJobs<'a> {
         }
 
         if let Some(value) = &self.status {
-            request.query("status", value.as_str().to_owned());
+            request.query("status", value.to_string());
         }
 
         self.client

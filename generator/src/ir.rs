@@ -296,6 +296,8 @@ pub enum ModelKind {
     Struct(Vec<Field>),
     /// A string enum that keeps values it does not know.
     Enum(StringEnum),
+    /// An integer enum that keeps values it does not know.
+    IntEnum(IntEnum),
     /// Another name for a type.
     Alias(TypeRef),
 }
@@ -309,7 +311,8 @@ pub struct Field {
     pub rust_name: String,
     /// Its type, without the `Option` an optional field adds.
     pub ty: TypeRef,
-    /// Whether the schema lists it in `required`.
+    /// Whether the value is always there: listed in `required`, not `nullable`, and not
+    /// `writeOnly` (which answers leave out).
     pub required: bool,
     /// Whether the schema marks it `readOnly`.
     pub read_only: bool,
@@ -317,6 +320,8 @@ pub struct Field {
     pub boxed: bool,
     /// Its description.
     pub description: Option<String>,
+    /// The server's default, as JSON text, for the documentation.
+    pub default: Option<String>,
 }
 
 impl Field {
@@ -340,6 +345,15 @@ impl Field {
 pub struct StringEnum {
     /// The known values, in the spec's order.
     pub variants: Vec<Variant>,
+    /// The name of the variant that keeps a value not listed.
+    pub other_variant: String,
+}
+
+/// An integer enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntEnum {
+    /// The known values, in the spec's order, with their variant names.
+    pub variants: Vec<(String, i64)>,
     /// The name of the variant that keeps a value not listed.
     pub other_variant: String,
 }

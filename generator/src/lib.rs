@@ -37,6 +37,8 @@
 
 pub mod format;
 pub mod ir;
+#[doc = include_str!("../SUPPORT.md")]
+pub mod support {}
 pub mod load;
 pub mod lower;
 mod names;

@@ -5,10 +5,21 @@ use openapiv3::OpenAPI;
 use crate::problem::Problem;
 
 /// Parses the spec's YAML (or JSON, which is YAML too) into an OpenAPI 3.0 document.
+///
+/// The text is first read as plain YAML, which refuses what the document model would
+/// mishandle, duplicate keys above all: `openapiv3` panics on some of them. Should it panic
+/// on anything else, the panic becomes a problem too.
 pub fn load(text: &str) -> Result<OpenAPI, Problem> {
-    match yaml_serde::from_str::<OpenAPI>(text) {
-        Ok(document) => check_version(&document.openapi).map(|()| document),
-        Err(error) => Err(explain(text, &error)),
+    let plain = yaml_serde::from_str::<yaml_serde::Value>(text).map_err(|e| located(&e))?;
+    let parsed = std::panic::catch_unwind(|| yaml_serde::from_str::<OpenAPI>(text));
+    match parsed {
+        Ok(Ok(document)) => check_version(&document.openapi).map(|()| document),
+        Ok(Err(error)) => Err(explain(&plain, &error)),
+        Err(_) => Err(Problem::at(
+            "",
+            "the OpenAPI document model failed on this spec; check it with an OpenAPI \
+             validator, and report the spec as a bug in this generator",
+        )),
     }
 }
 
@@ -26,8 +37,8 @@ fn check_version(version: &str) -> Result<(), Problem> {
 }
 
 /// Turns a parse failure into a problem, naming a Swagger 2.0 or 3.1 document for what it is.
-fn explain(text: &str, error: &yaml_serde::Error) -> Problem {
-    if let Ok(yaml_serde::Value::Mapping(root)) = yaml_serde::from_str(text) {
+fn explain(plain: &yaml_serde::Value, error: &yaml_serde::Error) -> Problem {
+    if let yaml_serde::Value::Mapping(root) = plain {
         if root.contains_key("swagger") {
             return Problem::at(
                 "/swagger",
@@ -39,6 +50,11 @@ fn explain(text: &str, error: &yaml_serde::Error) -> Problem {
             return problem;
         }
     }
+    located(error)
+}
+
+/// A parse failure as a problem at the parser's line and column, when it gives them.
+fn located(error: &yaml_serde::Error) -> Problem {
     let message = error.to_string();
     let Some(location) = error.location() else {
         return Problem::at("", message);

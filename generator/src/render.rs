@@ -201,7 +201,7 @@ impl Api {
         let in_models = self.models.iter().any(|model| match &model.kind {
             ModelKind::Struct(fields) => fields.iter().any(|field| holds(&field.ty)),
             ModelKind::Alias(ty) => holds(ty),
-            ModelKind::Enum(_) => false,
+            ModelKind::Enum(_) | ModelKind::IntEnum(_) => false,
         });
         let in_params = self
             .operations
@@ -317,14 +317,21 @@ impl Model {
 }
 
 impl Field {
-    /// The field's doc comment, with a note when only the server sets it.
+    /// The field's doc comment, with the server's default and a note when only the server
+    /// sets it.
     pub fn doc(&self) -> String {
         let mut text = self.description.clone().unwrap_or_default();
-        if self.read_only {
+        let mut note = |line: String| {
             if !text.is_empty() {
                 text.push_str("\n\n");
             }
-            text.push_str("Set by the server; ignored in requests.");
+            text.push_str(&line);
+        };
+        if let Some(default) = &self.default {
+            note(format!("The server's default is `{default}`."));
+        }
+        if self.read_only {
+            note("Set by the server; ignored in requests.".to_owned());
         }
         if text.trim().is_empty() {
             return format!("/// The `{}` field.\n", self.wire_name);
@@ -530,6 +537,10 @@ impl Operation {
         let mut code = String::from("let mut path = String::new();\n");
         for part in &self.path_parts {
             match part {
+                PathPart::Literal(text) if text.chars().count() == 1 => {
+                    let single: String = text.chars().flat_map(char::escape_default).collect();
+                    code.push_str(&format!("path.push('{single}');\n"));
+                }
                 PathPart::Literal(text) => {
                     code.push_str(&format!("path.push_str({});\n", string_literal(text)));
                 }
@@ -645,7 +656,6 @@ impl Param {
         let place = format!("self.{}", self.rust_name);
         match &self.ty {
             TypeRef::String => format!("&{place}"),
-            TypeRef::Named(_) => format!("{place}.as_str()"),
             ty => format!("&{}", text_of(ty, &place)),
         }
     }
@@ -653,13 +663,21 @@ impl Param {
 
 fn poll_code(output: &str, status: &Field, final_states: &[String]) -> String {
     let field = &status.rust_name;
-    let state = match (&status.ty, status.required) {
-        (TypeRef::String, true) => format!("Some(answer.{field}.as_str())"),
-        (TypeRef::String, false) => format!("answer.{field}.as_deref()"),
-        (_, true) => format!("Some(answer.{field}.as_str())"),
-        (_, false) => format!("answer.{field}.as_ref().map(|state| state.as_str())"),
-    };
     let pattern: Vec<String> = final_states.iter().map(|s| string_literal(s)).collect();
+    let pattern = pattern.join(" | ");
+    let judge = match (&status.ty, status.required) {
+        (_, true) => format!(
+            "let state = answer.{field}.as_str();\n(matches!(state, {pattern}), state.to_owned())"
+        ),
+        (TypeRef::String, false) => format!(
+            "let state = answer.{field}.as_deref();\n\
+             (matches!(state, Some({pattern})), state.unwrap_or(\"unknown\").to_owned())"
+        ),
+        (_, false) => format!(
+            "let state = answer.{field}.as_ref().map(|state| state.as_str());\n\
+             (matches!(state, Some({pattern})), state.unwrap_or(\"unknown\").to_owned())"
+        ),
+    };
     let listed: Vec<String> = final_states.iter().map(|s| format!("`{s}`")).collect();
     format!(
         "/// Sends this request again, with growing pauses, until the answer's `{wire}` is \
@@ -669,13 +687,11 @@ fn poll_code(output: &str, status: &Field, final_states: &[String]) -> String {
          error of [`send`](Self::send).\n\
          pub async fn wait(self, options: WaitOptions) -> Result<{output}, Error> {{\n\
              crate::wait::until_final(&options, || self.clone().send(), |answer| {{\n\
-                 let state = {state};\n\
-                 (matches!(state, Some({pattern})), state.unwrap_or(\"unknown\").to_owned())\n\
+                 {judge}\n\
              }}).await\n\
          }}\n",
         wire = status.wire_name,
         listed = listed.join(", "),
-        pattern = pattern.join(" | "),
     )
 }
 
@@ -717,7 +733,6 @@ fn submit_code(output: &str, poll_method: &str, id: &Field, with: &[(String, Str
 fn text_of(ty: &TypeRef, place: &str) -> String {
     match ty {
         TypeRef::String => format!("{place}.clone()"),
-        TypeRef::Named(_) => format!("{place}.as_str().to_owned()"),
         TypeRef::DateTime => {
             format!("{place}.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)")
         }

@@ -54,6 +54,67 @@ impl Target {
     }
 }
 
+impl Target {
+    /// Any spec into any folder, both relative to `root` unless absolute: the crate is named
+    /// `name`, or after the folder. The generated header names them as given.
+    pub fn custom(root: &Path, spec: &str, out: &str, name: Option<&str>) -> Self {
+        let folder = Path::new(out)
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned());
+        let name = name
+            .map(str::to_owned)
+            .or(folder)
+            .unwrap_or_else(|| "client".to_owned());
+        let mut config = Config::new(name.clone(), "0.1.0");
+        config.spec_path = spec.to_owned();
+        config.command = format!("{CODEGEN_COMMAND} --spec {spec} --out {out} --name {name}");
+        Self {
+            spec: root.join(spec),
+            examples: None,
+            out: root.join(out),
+            config,
+        }
+    }
+}
+
+/// What `cargo xtask codegen OPTIONS` asks for: the project's client by default, or
+/// `--spec PATH --out DIR [--name CRATE]`, and `--check` to compare instead of writing.
+/// Relative paths are taken from the workspace's root.
+///
+/// # Errors
+///
+/// A message naming the option that is missing, repeated or unknown.
+pub fn codegen_request(root: &Path, options: &[&str]) -> Result<(Target, Mode), String> {
+    let mut mode = Mode::Write;
+    let (mut spec, mut out, mut name) = (None, None, None);
+    let mut rest = options.iter();
+    while let Some(&option) = rest.next() {
+        let slot = match option {
+            "--check" => {
+                mode = Mode::Check;
+                continue;
+            }
+            "--spec" => &mut spec,
+            "--out" => &mut out,
+            "--name" => &mut name,
+            other => return Err(format!("unknown option `{other}`")),
+        };
+        let value = rest
+            .next()
+            .ok_or_else(|| format!("`{option}` needs a value"))?;
+        if slot.replace(*value).is_some() {
+            return Err(format!("`{option}` is given twice"));
+        }
+    }
+    let target = match (spec, out) {
+        (None, None) if name.is_none() => Target::jobs_client(root),
+        (Some(spec), Some(out)) => Target::custom(root, spec, out, name),
+        (None, _) => return Err("`--spec PATH` is missing".to_owned()),
+        (_, None) => return Err("`--out DIR` is missing".to_owned()),
+    };
+    Ok((target, mode))
+}
+
 /// Whether to write the crate or only compare it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

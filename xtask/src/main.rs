@@ -3,14 +3,17 @@
 //! - `cargo xtask codegen`: regenerates `generated-client/` from `spec/openapi.yaml`;
 //! - `cargo xtask codegen --check`: fails when the committed crate is not what the
 //!   generator makes;
+//! - `cargo xtask codegen --spec PATH --out DIR [--name CRATE] [--check]`: the same for any
+//!   spec;
 //! - `cargo xtask test`: installs the pinned npm tools when missing, lints the spec, runs
-//!   every test, and prints the counts of the Prism suite.
+//!   every test, and prints the counts of the Prism suite and of the fuzz run.
 
 use std::process::ExitCode;
 
 use xtask::{Mode, Target};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask test";
+const USAGE: &str = "usage: cargo xtask codegen [--spec PATH --out DIR [--name CRATE]] [--check]
+       cargo xtask test";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,8 +24,13 @@ fn main() -> ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["codegen"] => codegen(&Target::jobs_client(&root), Mode::Write),
-        ["codegen", "--check"] => codegen(&Target::jobs_client(&root), Mode::Check),
+        ["codegen", options @ ..] => match xtask::codegen_request(&root, options) {
+            Ok((target, mode)) => codegen(&target, mode),
+            Err(message) => {
+                eprintln!("error: {message}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         ["test"] => test(&root),
         _ => {
             eprintln!("{USAGE}");
@@ -34,33 +42,40 @@ fn main() -> ExitCode {
 fn codegen(target: &Target, mode: Mode) -> ExitCode {
     match xtask::codegen(target, mode) {
         Ok(changes) => {
-            report(&changes, mode);
+            report(target, &changes, mode);
             ExitCode::SUCCESS
         }
         Err(message) => fail(&message),
     }
 }
 
-fn report(changes: &xtask::Changes, mode: Mode) {
+fn report(target: &Target, changes: &xtask::Changes, mode: Mode) {
+    let root = xtask::workspace_root();
+    let out = target
+        .out
+        .strip_prefix(&root)
+        .unwrap_or(&target.out)
+        .display();
     if mode == Mode::Check {
-        println!("generated-client/ is up to date");
+        println!("{out}/ is up to date");
         return;
     }
     for path in &changes.written {
-        println!("wrote generated-client/{path}");
+        println!("wrote {out}/{path}");
     }
     for path in &changes.removed {
-        println!("removed generated-client/{path}");
+        println!("removed {out}/{path}");
     }
     if changes.is_empty() {
-        println!("generated-client/ was already up to date");
+        println!("{out}/ was already up to date");
     }
 }
 
 fn test(root: &std::path::Path) -> ExitCode {
     match xtask::run_tests(root) {
-        Ok((counts, totals)) => {
+        Ok((counts, fuzz, totals)) => {
             println!("prism: {counts}");
+            println!("fuzz: {fuzz}");
             println!("tests: {totals}");
             ExitCode::SUCCESS
         }

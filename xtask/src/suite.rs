@@ -63,12 +63,12 @@ impl Totals {
 }
 
 /// Installs the npm tools when missing, lints the spec, runs every test, and returns the
-/// Prism suite's counts with the totals of the whole run.
+/// Prism suite's counts, the fuzz run's summary, and the totals of the whole run.
 ///
 /// # Errors
 ///
 /// A message for the user: which step failed and, where it helps, what to do about it.
-pub fn run_tests(root: &Path) -> Result<(PrismCounts, Totals), String> {
+pub fn run_tests(root: &Path) -> Result<(PrismCounts, String, Totals), String> {
     install_node_tools(root)?;
     lint_spec(root)?;
 
@@ -79,7 +79,20 @@ pub fn run_tests(root: &Path) -> Result<(PrismCounts, Totals), String> {
         }
         _ => {}
     }
+    let fuzz_summary = target_dir(root).join("fuzz/summary");
+    match fs::remove_file(&fuzz_summary) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => {
+            return Err(format!("cannot clear {}: {error}", fuzz_summary.display()));
+        }
+        _ => {}
+    }
     let totals = cargo_test(root)?;
+    let fuzz = fs::read_to_string(&fuzz_summary).map_err(|error| {
+        format!(
+            "the fuzz run left no summary in {}: {error}",
+            fuzz_summary.display()
+        )
+    })?;
 
     let counts = PrismCounts::read_all(&reports)
         .map_err(|error| format!("cannot read {}: {error}", reports.display()))?
@@ -89,7 +102,7 @@ pub fn run_tests(root: &Path) -> Result<(PrismCounts, Totals), String> {
                 reports.display()
             )
         })?;
-    Ok((counts, totals))
+    Ok((counts, fuzz, totals))
 }
 
 /// Runs `cargo test --workspace --locked`, passing its output through while adding up the

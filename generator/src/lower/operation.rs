@@ -246,10 +246,9 @@ impl Lowerer<'_> {
     /// the query.
     fn check_parameter_type(&mut self, ty: &TypeRef, location: ParamLocation, at: &str) {
         let scalar = |ty: &TypeRef| match ty {
-            TypeRef::Named(name) => self
-                .models
-                .get(name)
-                .is_some_and(|model| matches!(model.kind, ModelKind::Enum(_))),
+            TypeRef::Named(name) => self.models.get(name).is_some_and(|model| {
+                matches!(model.kind, ModelKind::Enum(_) | ModelKind::IntEnum(_))
+            }),
             TypeRef::Json | TypeRef::Array(_) | TypeRef::Map(_) => false,
             _ => true,
         };
@@ -414,6 +413,8 @@ impl Lowerer<'_> {
             self.problem(format!("{at}/responses"), message);
         }
         outcomes.success = success_types.into_iter().next().flatten();
+        outcomes.success_statuses.sort();
+        outcomes.error_statuses.sort();
         outcomes
     }
 
@@ -514,6 +515,7 @@ impl Lowerer<'_> {
                 }
             }
         }
+        scopes.sort();
         scopes
     }
 }

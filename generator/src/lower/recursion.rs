@@ -45,7 +45,7 @@ fn held_types(model: &Model) -> Box<dyn Iterator<Item = &str> + '_> {
     match &model.kind {
         ModelKind::Struct(fields) => Box::new(fields.iter().filter_map(|field| named(&field.ty))),
         ModelKind::Alias(ty) => Box::new(named(ty).into_iter()),
-        ModelKind::Enum(_) => Box::new(std::iter::empty()),
+        ModelKind::Enum(_) | ModelKind::IntEnum(_) => Box::new(std::iter::empty()),
     }
 }
 

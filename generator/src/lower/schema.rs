@@ -7,7 +7,7 @@ use openapiv3::{
 };
 
 use super::Lowerer;
-use crate::ir::{Field, Model, ModelKind, StringEnum, TypeRef, Variant};
+use crate::ir::{Field, IntEnum, Model, ModelKind, StringEnum, TypeRef, Variant};
 use crate::names;
 use crate::problem::{escape_token, pointer};
 
@@ -72,6 +72,9 @@ impl Lowerer<'_> {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
                 _ => TypeRef::String,
             },
+            SchemaKind::Type(Type::Integer(integer)) if !integer.enumeration.is_empty() => {
+                self.inline_model(schema, at, context)
+            }
             SchemaKind::Type(Type::Integer(integer)) => match integer.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
                 _ => TypeRef::I64,
@@ -94,6 +97,13 @@ impl Lowerer<'_> {
                 self.map_of(object.additional_properties.as_ref(), at, context)
             }
             SchemaKind::Type(Type::Object(_)) => self.inline_model(schema, at, context),
+            SchemaKind::AllOf { all_of } if all_of.is_empty() => {
+                self.problem(
+                    at,
+                    "`allOf` lists no schemas; give it at least one, or remove it",
+                );
+                TypeRef::Json
+            }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 self.type_of(&all_of[0], &format!("{at}/allOf/0"), context)
             }
@@ -176,6 +186,9 @@ impl Lowerer<'_> {
             SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
                 ModelKind::Enum(string_enum(&string.enumeration))
             }
+            SchemaKind::Type(Type::Integer(integer)) if !integer.enumeration.is_empty() => {
+                ModelKind::IntEnum(int_enum(&integer.enumeration))
+            }
             SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
                 ModelKind::Struct(self.merged_fields(&name, at, all_of))
             }
@@ -227,22 +240,28 @@ impl Lowerer<'_> {
                 self.problem(format!("{at}/required"), message);
             }
         }
+        // Fields go by name, so that the order the spec lists properties in does not matter.
+        let mut sorted: Vec<(&String, &ReferenceOr<Box<Schema>>)> = properties.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
         let mut taken = Vec::new();
         let mut fields = Vec::with_capacity(properties.len());
-        for (wire_name, property) in properties {
+        for (wire_name, property) in sorted {
             let at = format!("{at}/properties/{}", escape_token(wire_name));
             let context = format!("{model}{}", names::type_name(wire_name));
             let ty = self.type_of_boxed(property, &at, &context);
             let data = property.as_item().map(|schema| &schema.schema_data);
-            let nullable = data.is_some_and(|data| data.nullable);
+            let always = data.is_none_or(|data| !data.nullable && !data.write_only);
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name: names::unique(names::value_name(wire_name), &mut taken),
                 ty,
-                required: required.contains(wire_name) && !nullable,
+                required: required.contains(wire_name) && always,
                 read_only: data.is_some_and(|data| data.read_only),
                 boxed: false,
                 description: data.and_then(|data| data.description.clone()),
+                default: data
+                    .and_then(|data| data.default.as_ref())
+                    .map(|v| v.to_string()),
             });
         }
         fields
@@ -355,6 +374,28 @@ fn string_enum(values: &[Option<String>]) -> StringEnum {
         });
     }
     StringEnum {
+        variants,
+        other_variant: names::unique("Unknown".to_owned(), &mut taken),
+    }
+}
+
+/// An integer enum's variants, named `V1`, `V2`, … and `VMinus1` for negative values; a
+/// `null` among the values is left to `Option`.
+fn int_enum(values: &[Option<i64>]) -> IntEnum {
+    let mut taken = Vec::new();
+    let mut variants: Vec<(String, i64)> = Vec::with_capacity(values.len());
+    for &value in values.iter().flatten() {
+        if variants.iter().any(|(_, known)| *known == value) {
+            continue;
+        }
+        let name = if value < 0 {
+            format!("VMinus{}", value.unsigned_abs())
+        } else {
+            format!("V{value}")
+        };
+        variants.push((names::unique(name, &mut taken), value));
+    }
+    IntEnum {
         variants,
         other_variant: names::unique("Unknown".to_owned(), &mut taken),
     }

@@ -44,10 +44,12 @@ impl Lowerer<'_> {
         servers
     }
 
-    /// The first OAuth 2.0 scheme in `components.securitySchemes`.
+    /// The OAuth 2.0 scheme of `components.securitySchemes` first by name.
     pub(super) fn oauth(&self) -> Option<OAuth> {
         let schemes = &self.document.components.as_ref()?.security_schemes;
-        schemes.iter().find_map(|(name, scheme)| {
+        let mut by_name: Vec<_> = schemes.iter().collect();
+        by_name.sort_by(|a, b| a.0.cmp(b.0));
+        by_name.into_iter().find_map(|(name, scheme)| {
             let ReferenceOr::Item(SecurityScheme::OAuth2 { flows, .. }) = scheme else {
                 return None;
             };
