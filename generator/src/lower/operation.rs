@@ -2,9 +2,10 @@
 
 use std::collections::BTreeSet;
 
+use indexmap::IndexMap;
 use openapiv3::{
-    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, Responses,
-    StatusCode,
+    Components, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response,
+    Responses, StatusCode,
 };
 
 use super::Lowerer;
@@ -28,7 +29,7 @@ struct Outcomes {
     error_statuses: Vec<(u16, String)>,
 }
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     /// Lowers every operation, ordered by path and then by method.
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
         let mut operations: Vec<Operation> = Vec::new();
@@ -171,28 +172,14 @@ impl Lowerer<'_> {
         at: String,
     ) -> Option<(&'p Parameter, String)>
     where
-        Self: 'p,
+        'a: 'p,
     {
-        let reference = match parameter {
-            ReferenceOr::Item(parameter) => return Some((parameter, at)),
-            ReferenceOr::Reference { reference } => reference,
-        };
-        let found = reference
-            .strip_prefix("#/components/parameters/")
-            .map(unescape)
-            .and_then(|name| {
-                let components = self.document.components.as_ref()?;
-                let found = components.parameters.get(&name)?.as_item()?;
-                Some((found, pointer(&["components", "parameters", &name])))
-            });
-        if found.is_none() {
-            let message = format!(
-                "`$ref: {reference}` points to no parameter: it must name an entry of \
-                 `#/components/parameters/` that is written out"
-            );
-            self.problem(format!("{at}/$ref"), message);
-        }
+        let components = self.document.components.as_ref();
+        let section = ("parameters", "parameter");
+        let found = resolve_in(components, parameter, &at, section, |c| &c.parameters);
         found
+            .map_err(|message| self.problem(format!("{at}/$ref"), message))
+            .ok()
     }
 
     fn lower_parameter(&mut self, parameter: &Parameter, at: &str, builder: &str) -> Option<Param> {
@@ -313,30 +300,13 @@ impl Lowerer<'_> {
         at: &str,
         builder: &str,
     ) -> Option<Body> {
-        let (body, at) = match body {
-            ReferenceOr::Item(body) => (body, at.to_owned()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .map(unescape);
-                let found = name.as_ref().and_then(|name| {
-                    self.document
-                        .components
-                        .as_ref()?
-                        .request_bodies
-                        .get(name)?
-                        .as_item()
-                });
-                let Some(found) = found else {
-                    let message = format!(
-                        "`$ref: {reference}` points to no request body: it must name an entry \
-                         of `#/components/requestBodies/` that is written out"
-                    );
-                    self.problem(format!("{at}/$ref"), message);
-                    return None;
-                };
-                let name = name.unwrap_or_default();
-                (found, pointer(&["components", "requestBodies", &name]))
+        let components = self.document.components.as_ref();
+        let section = ("requestBodies", "request body");
+        let (body, at) = match resolve_in(components, body, at, section, |c| &c.request_bodies) {
+            Ok(found) => found,
+            Err(message) => {
+                self.problem(format!("{at}/$ref"), message);
+                return None;
             }
         };
         let Some((media_type, media)) = body.content.iter().find(|(name, _)| is_json(name)) else {
@@ -424,31 +394,17 @@ impl Lowerer<'_> {
         at: &str,
     ) -> Option<&'r Response>
     where
-        Self: 'r,
+        'a: 'r,
     {
-        let reference = match response {
-            ReferenceOr::Item(response) => return Some(response),
-            ReferenceOr::Reference { reference } => reference,
-        };
-        let found = reference
-            .strip_prefix("#/components/responses/")
-            .map(unescape)
-            .and_then(|name| {
-                self.document
-                    .components
-                    .as_ref()?
-                    .responses
-                    .get(&name)?
-                    .as_item()
-            });
-        if found.is_none() {
-            let message = format!(
-                "`$ref: {reference}` points to no response: it must name an entry of \
-                 `#/components/responses/` that is written out"
-            );
-            self.problem(format!("{at}/$ref"), message);
+        let components = self.document.components.as_ref();
+        let section = ("responses", "response");
+        match resolve_in(components, response, at, section, |c| &c.responses) {
+            Ok((response, _)) => Some(response),
+            Err(message) => {
+                self.problem(format!("{at}/$ref"), message);
+                None
+            }
         }
-        found
     }
 
     /// The JSON body's type, or `None` for a response without a JSON body.
@@ -517,6 +473,33 @@ impl Lowerer<'_> {
         }
         scopes.sort();
         scopes
+    }
+}
+
+/// `item` itself with `at`, or the entry of `components.<section>` its `$ref` names with that
+/// entry's pointer; else a message naming what the reference should be.
+fn resolve_in<'d, T>(
+    components: Option<&'d Components>,
+    item: &'d ReferenceOr<T>,
+    at: &str,
+    (section, noun): (&str, &str),
+    entries: impl FnOnce(&'d Components) -> &'d IndexMap<String, ReferenceOr<T>>,
+) -> Result<(&'d T, String), String> {
+    let reference = match item {
+        ReferenceOr::Item(item) => return Ok((item, at.to_owned())),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let prefix = format!("#/components/{section}/");
+    let name = reference.strip_prefix(&prefix).map(unescape);
+    let found = name
+        .as_ref()
+        .and_then(|name| entries(components?).get(name)?.as_item());
+    match (found, name) {
+        (Some(found), Some(name)) => Ok((found, pointer(&["components", section, &name]))),
+        _ => Err(format!(
+            "`$ref: {reference}` points to no {noun}: it must name an entry of `{prefix}` \
+             that is written out"
+        )),
     }
 }
 
