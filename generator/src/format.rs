@@ -1,5 +1,17 @@
 //! The format stage: each Rust file parsed by syn and printed by prettyplease, and every
 //! file given the header that says it is generated.
+//!
+//! Parsing dominates the generator's time on a large spec, and a syn tree of a whole file
+//! holds many times the file's size in memory. So the templates of the long files (models
+//! and operations) mark where one top-level item ends and the next begins, with a line
+//! [`ITEM_BREAK`]; the file is cut there and its pieces are parsed and printed apart, on
+//! every core the machine offers, then joined in their order. prettyplease prints the items
+//! of a file one after another, so the joined text is the text of the whole file printed at
+//! once, whatever the number of threads.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
 
 use crate::problem::Problem;
 use crate::render::{Kind, RenderedFile};
@@ -22,21 +34,90 @@ pub fn format(file: RenderedFile, config: &Config) -> Result<GeneratedFile, Prob
     })
 }
 
+/// The line, a plain comment that syn drops, that templates put between two top-level
+/// items where the format stage may cut a file.
+pub const ITEM_BREAK: &str = "//@@ item break";
+
+/// Below this many bytes a file is formatted on the calling thread alone.
+const PARALLEL_FROM: usize = 256 * 1024;
+
 fn rust(file: &RenderedFile) -> Result<String, Problem> {
-    let syntax = syn::parse_file(&file.text).map_err(|error| {
-        let at = error.span().start();
-        Problem::at(
-            "",
-            format!(
-                "internal error: the generated `{}` does not parse at line {}, column {}: \
-                 {error}",
-                file.path,
-                at.line,
-                at.column + 1
-            ),
-        )
-    })?;
-    Ok(space_items(&prettyplease::unparse(&syntax)))
+    let pieces = pieces(&file.text);
+    let printed = if file.text.len() < PARALLEL_FROM {
+        pieces.iter().map(|piece| print(piece)).collect()
+    } else {
+        in_parallel(&pieces, |piece| print(piece))
+    };
+    let mut code = String::with_capacity(file.text.len() + file.text.len() / 8);
+    for (piece, result) in pieces.iter().zip(printed) {
+        let printed = result.map_err(|error| {
+            let start = piece.lines().map(str::trim).find(|line| {
+                !line.is_empty() && !line.starts_with("//") && !line.starts_with("#[")
+            });
+            Problem::at(
+                "",
+                format!(
+                    "internal error: the generated `{}` does not parse, in the item that \
+                     begins `{}`: {error}; please report the spec as a bug in this generator",
+                    file.path,
+                    start.unwrap_or_default()
+                ),
+            )
+        })?;
+        code.push_str(&printed);
+    }
+    Ok(space_items(&code))
+}
+
+/// The text between the [`ITEM_BREAK`] lines of `text`.
+fn pieces(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim() == ITEM_BREAK {
+            pieces.push(&text[start..offset]);
+            start = offset + line.len();
+        }
+        offset += line.len();
+    }
+    pieces.push(&text[start..]);
+    pieces
+}
+
+/// One piece of a file, parsed and printed.
+fn print(piece: &str) -> Result<String, syn::Error> {
+    syn::parse_file(piece).map(|syntax| prettyplease::unparse(&syntax))
+}
+
+/// `work` applied to every item on as many threads as the machine runs at once; the
+/// results stay in the items' order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = thread::available_parallelism().map_or(1, usize::from);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
+    thread::scope(|scope| {
+        for _ in 0..threads.min(items.len()) {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(index) else {
+                        break;
+                    };
+                    let result = work(item);
+                    results
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((index, result));
+                }
+            });
+        }
+    });
+    let mut results = results
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Puts a blank line between items, which prettyplease does not: after the crate's docs and
@@ -96,4 +177,60 @@ fn toml(text: &str) -> String {
         out.pop();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of `count` items with a break line between each two, as the templates write
+    /// the long files.
+    fn long_file(count: usize) -> RenderedFile {
+        let mut text = String::from("//! Items.\n\nuse std::fmt;\n");
+        for index in 0..count {
+            text.push_str(&format!(
+                "{ITEM_BREAK}\n/// Item {index}.\npub struct Item{index} {{ pub a: u8, pub b: \
+                 Option<String> }}\nimpl fmt::Display for Item{index} {{ fn fmt(&self, f: &mut \
+                 fmt::Formatter<'_>) -> fmt::Result {{ write!(f, \"{{}}\", self.a) }} }}\n"
+            ));
+        }
+        RenderedFile {
+            path: "src/items.rs".to_owned(),
+            kind: Kind::Rust,
+            text,
+        }
+    }
+
+    #[test]
+    fn a_file_cut_into_pieces_prints_as_the_whole_file_does() {
+        let file = long_file(2000);
+        assert!(file.text.len() > PARALLEL_FROM, "the pieces go to threads");
+        let whole = syn::parse_file(&file.text).expect("the file parses");
+
+        let printed = rust(&file).expect("the file formats");
+
+        assert_eq!(printed, space_items(&prettyplease::unparse(&whole)));
+        assert!(!printed.contains(ITEM_BREAK));
+        let first = printed.find("pub struct Item0 ").expect("the first item");
+        let last = printed.find("pub struct Item1999 ").expect("the last item");
+        assert!(first < last, "the pieces keep their order");
+    }
+
+    #[test]
+    fn a_piece_that_does_not_parse_is_named() {
+        let mut file = long_file(3);
+        file.text = file
+            .text
+            .replace("pub struct Item1 {", "pub struct Item1 {{");
+
+        let problem = rust(&file).expect_err("the file does not parse");
+
+        assert!(
+            problem
+                .message
+                .contains("does not parse, in the item that begins `pub struct Item1 {{"),
+            "{}",
+            problem.message
+        );
+    }
 }

@@ -14,7 +14,14 @@ use std::path::{Path, PathBuf};
 
 use openapi_clientgen::{Config, GeneratedFile};
 
+mod comparison;
 mod suite;
+mod synth;
+
+pub use comparison::{ComparisonRequest, comparison_request, run_comparison};
+pub use synth::{
+    OPERATIONS_PER_GROUP, SYNTHETIC_SIZES, synth_request, synthetic_spec, write_synthetic_specs,
+};
 
 pub use suite::{
     NODE_TOOLS, PrismCounts, TEST_COMMAND, Totals, node_tool, report_dir, run_tests, target_dir,

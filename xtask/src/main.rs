@@ -6,14 +6,24 @@
 //! - `cargo xtask codegen --spec PATH --out DIR [--name CRATE] [--check]`: the same for any
 //!   spec;
 //! - `cargo xtask test`: installs the pinned npm tools when missing, lints the spec, runs
-//!   every test, and prints the counts of the Prism suite and of the fuzz run.
+//!   every test, and prints the counts of the Prism suite and of the fuzz run;
+//! - `cargo xtask synth [--operations N]... [--out DIR]`: writes synthetic specs shaped like
+//!   the jobs API, of 30, 300 and 3,000 operations unless told otherwise;
+//! - `cargo xtask compare [--operations N]... [--rounds R] [--check-operations N | --no-check]`:
+//!   times this generator, progenitor and ploidy on those specs in one run, and `cargo check`
+//!   of this generator's and progenitor's crates; see `BENCHMARKS.md`.
 
 use std::process::ExitCode;
 
 use xtask::{Mode, Target};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: cargo xtask codegen [--spec PATH --out DIR [--name CRATE]] [--check]
-       cargo xtask test";
+       cargo xtask test
+       cargo xtask synth [--operations N]... [--out DIR]
+       cargo xtask compare [--operations N]... [--rounds R] [--check-operations N | --no-check]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +42,26 @@ fn main() -> ExitCode {
             }
         },
         ["test"] => test(&root),
+        ["compare", options @ ..] => match xtask::comparison_request(options) {
+            Ok(request) => match xtask::run_comparison(&root, &request) {
+                Ok(report) => {
+                    print!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(message) => fail(&message),
+            },
+            Err(message) => {
+                eprintln!("error: {message}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        ["synth", options @ ..] => match xtask::synth_request(&root, options) {
+            Ok((sizes, out)) => synth(&root, &sizes, &out),
+            Err(message) => {
+                eprintln!("error: {message}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -77,6 +107,18 @@ fn test(root: &std::path::Path) -> ExitCode {
             println!("prism: {counts}");
             println!("fuzz: {fuzz}");
             println!("tests: {totals}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => fail(&message),
+    }
+}
+
+fn synth(root: &std::path::Path, sizes: &[usize], out: &std::path::Path) -> ExitCode {
+    match xtask::write_synthetic_specs(root, sizes, out) {
+        Ok(paths) => {
+            for path in paths {
+                println!("wrote {}", path.display());
+            }
             ExitCode::SUCCESS
         }
         Err(message) => fail(&message),
