@@ -101,9 +101,5 @@ pub fn generate(spec: &str, config: &Config) -> Result<Vec<GeneratedFile>, Probl
 
     let rendered = render::render(&api, config)?;
 
-    rendered
-        .into_iter()
-        .map(|file| format::format(file, config))
-        .collect::<Result<Vec<_>, Problem>>()
-        .map_err(Problems::from)
+    format::format(rendered, config).map_err(Problems::from)
 }

@@ -324,3 +324,41 @@ fn cargo_check(workspace: &Path, package: Option<&str>) -> Result<f64, String> {
     }
     Ok(seconds)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_set_the_sizes_the_rounds_and_the_checked_size() {
+        let default = comparison_request(&[]).expect("no option is fine");
+        assert_eq!(default.sizes, crate::SYNTHETIC_SIZES.to_vec());
+        assert_eq!((default.rounds, default.check_size), (5, Some(300)));
+
+        let options = ["--operations", "90", "--rounds", "2", "--no-check"];
+        let request = comparison_request(&options).expect("the options are valid");
+        assert_eq!(
+            request,
+            ComparisonRequest {
+                sizes: vec![90],
+                rounds: 2,
+                check_size: None
+            }
+        );
+
+        assert_eq!(
+            comparison_request(&["--rounds", "0"]),
+            Err("`--rounds 0` is not a positive number".to_owned())
+        );
+        assert_eq!(
+            comparison_request(&["--operations"]),
+            Err("`--operations` needs a value".to_owned())
+        );
+    }
+
+    #[test]
+    fn the_median_is_the_middle_figure() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0]), 4.0);
+    }
+}
