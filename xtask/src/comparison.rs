@@ -121,7 +121,7 @@ fn words(words: &[&str]) -> Vec<OsString> {
 /// One run of one tool: wall seconds and peak resident memory in KiB, or why it failed.
 type Run = Result<(f64, u64), String>;
 
-/// Runs the comparison and returns its report.
+/// Runs the comparison, prints the generation figures, and returns the rest of the report.
 ///
 /// # Errors
 ///
@@ -148,6 +148,9 @@ pub fn run_comparison(root: &Path, request: &ComparisonRequest) -> Result<String
         }
         summarize(&mut report, *size, &tools, &runs);
     }
+    // The generation figures are shown at once: the check below takes minutes and can fail.
+    print!("{report}");
+    report.clear();
     if let Some(size) = request.check_size {
         check_builds(root, &work, &tools, size, request.rounds, &mut report)?;
     }
@@ -168,6 +171,9 @@ fn find(program: &Path, install: &str) -> Result<(), String> {
 /// Runs `tool` on `spec` into a fresh `out` under GNU time, making a crate named `name`.
 fn measure(tool: &Tool, spec: &Path, out: &Path, name: &str) -> Run {
     let _ = fs::remove_dir_all(out);
+    if let Some(parent) = out.parent() {
+        fs::create_dir_all(parent).map_err(|error| format!("cannot create {parent:?}: {error}"))?;
+    }
     let stats = out.with_extension("time");
     let output = Command::new(TIME)
         .args(["--format", "%e %M", "--output"])
@@ -178,8 +184,13 @@ fn measure(tool: &Tool, spec: &Path, out: &Path, name: &str) -> Run {
         .map_err(|error| format!("cannot run {}: {error}", tool.name))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr.lines().rev().find(|line| !line.trim().is_empty());
-        return Err(last.unwrap_or("failed").trim().to_owned());
+        let first: Vec<&str> = stderr
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .take(2)
+            .collect();
+        return Err(format!("{} ({})", first.join(" "), output.status));
     }
     let stats = fs::read_to_string(&stats).map_err(|error| format!("no figures: {error}"))?;
     let mut fields = stats.split_whitespace();
@@ -305,7 +316,10 @@ fn touch(path: &Path) -> Result<(), String> {
 fn cargo_check(workspace: &Path, package: Option<&str>) -> Result<f64, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let mut command = Command::new(cargo);
-    command.arg("check").current_dir(workspace);
+    command
+        .arg("check")
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", workspace.join("target"));
     match package {
         Some(package) => command.args(["--package", package]),
         None => command.arg("--workspace"),
