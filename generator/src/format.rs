@@ -9,10 +9,7 @@
 //! prints the items of a file one after another, so the joined text is the text of the whole
 //! file printed at once, whatever the number of threads.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
-
+use crate::parallel::in_parallel;
 use crate::problem::Problem;
 use crate::render::{Kind, RenderedFile};
 use crate::{Config, GeneratedFile};
@@ -112,38 +109,77 @@ fn pieces(text: &str) -> Vec<&str> {
 }
 
 /// One piece of a file, parsed and printed.
+///
+/// Doc comments are only text to prettyplease: it prints each `///` line as it was, at the
+/// indentation of what it documents. So each run of them is taken out before parsing, a short
+/// placeholder attribute standing in for it, and put back after printing; this spares syn a
+/// good part of its work, as the spec's descriptions make up much of a generated file. Should
+/// a placeholder not come out on a line of its own, the piece is printed as it is instead.
 fn print(piece: &str) -> Result<String, syn::Error> {
-    syn::parse_file(piece).map(|syntax| prettyplease::unparse(&syntax))
+    let (code, docs) = lift_docs(piece);
+    let printed = prettyplease::unparse(&syn::parse_file(&code)?);
+    match restore_docs(&printed, &docs) {
+        Some(restored) => Ok(restored),
+        None => syn::parse_file(piece).map(|syntax| prettyplease::unparse(&syntax)),
+    }
 }
 
-/// `work` applied to every item on as many threads as the machine runs at once; the
-/// results stay in the items' order.
-fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = thread::available_parallelism().map_or(1, usize::from);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
-    thread::scope(|scope| {
-        for _ in 0..threads.min(items.len()) {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(index) else {
-                        break;
-                    };
-                    let result = work(item);
-                    results
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push((index, result));
-                }
-            });
+/// The attribute that stands in for a run of doc comments while a piece is parsed.
+const DOC_PLACEHOLDER: &str = "#[__doc_comments]";
+
+/// `piece` with each run of `///` lines replaced by [`DOC_PLACEHOLDER`], and the text of
+/// every run, after its `///`.
+fn lift_docs(piece: &str) -> (String, Vec<Vec<&str>>) {
+    let mut code = String::with_capacity(piece.len());
+    let mut docs: Vec<Vec<&str>> = Vec::new();
+    let mut in_run = false;
+    for line in piece.lines() {
+        let doc = line
+            .trim_start()
+            .strip_prefix("///")
+            .filter(|text| !text.starts_with('/'));
+        match doc {
+            Some(text) if in_run => docs.last_mut().into_iter().for_each(|run| run.push(text)),
+            Some(text) => {
+                docs.push(vec![text]);
+                code.push_str(DOC_PLACEHOLDER);
+                code.push('\n');
+                in_run = true;
+            }
+            None => {
+                code.push_str(line);
+                code.push('\n');
+                in_run = false;
+            }
         }
-    });
-    let mut results = results
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
+    }
+    (code, docs)
+}
+
+/// Puts every run of doc comments back where its placeholder was printed, at the
+/// placeholder's indentation; `None` when the placeholders are not each on a line of their own.
+fn restore_docs(printed: &str, docs: &[Vec<&str>]) -> Option<String> {
+    let size: usize = docs.iter().flatten().map(|text| text.len() + 8).sum();
+    let mut out = String::with_capacity(printed.len() + size);
+    let mut runs = docs.iter();
+    for line in printed.lines() {
+        if line.trim_start() == DOC_PLACEHOLDER {
+            let indent = &line[..line.len() - DOC_PLACEHOLDER.len()];
+            for text in runs.next()? {
+                out.push_str(indent);
+                out.push_str("///");
+                // The printer drops the blanks at the end of a line, the doc's as well.
+                out.push_str(text.trim_end());
+                out.push('\n');
+            }
+        } else if line.contains(DOC_PLACEHOLDER) {
+            return None;
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    runs.next().is_none().then_some(out)
 }
 
 /// Puts a blank line between items, which prettyplease does not: after the crate's docs and
@@ -251,6 +287,23 @@ mod tests {
         let first = printed.find("pub struct Item0 ").expect("the first item");
         let last = printed.find("pub struct Item1999 ").expect("the last item");
         assert!(first < last, "the pieces keep their order");
+    }
+
+    #[test]
+    fn doc_comments_taken_out_and_put_back_print_as_prettyplease_prints_them() {
+        let piece = "/// A thing. \n///\n///  Indented, `code`, \\ and \"quotes\".\n//// Not a doc.\n\
+                     #[derive(Debug)]\npub struct Thing {\n/// The first.\npub a: u8,\n    /// The \
+                     second.\n  pub b: u8 }\nimpl Thing {\n    /// Makes one.\npub fn new() -> Self \
+                     { Self { a: 1, b: 2 } }\n}\n/// An enum.\npub enum E {\n    /// A.\n    A,\n}\n";
+        let whole = prettyplease::unparse(&syn::parse_file(piece).expect("the piece parses"));
+
+        let printed = print(piece).expect("the piece prints");
+
+        assert_eq!(printed, whole);
+        assert!(
+            printed.contains("    /// The second.\n    pub b: u8,"),
+            "{printed}"
+        );
     }
 
     #[test]

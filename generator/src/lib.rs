@@ -42,8 +42,10 @@ pub mod support {}
 pub mod load;
 pub mod lower;
 mod names;
+mod parallel;
 pub mod problem;
 pub mod render;
+mod unique;
 
 pub use problem::{Problem, Problems};
 

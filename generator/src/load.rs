@@ -1,30 +1,26 @@
 //! The load stage: the spec's text into `openapiv3`'s document model.
 
-use std::collections::HashSet;
-use std::fmt;
-use std::thread;
+use openapiv3::{OpenAPI, Paths};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
-use openapiv3::OpenAPI;
-use serde::de::{self, EnumAccess, IgnoredAny, MapAccess, SeqAccess, VariantAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use crate::parallel::in_parallel;
 
 use crate::problem::Problem;
+use crate::unique::Unique;
 
 /// Parses the spec's YAML (or JSON, which is YAML too) into an OpenAPI 3.0 document.
 ///
-/// The text is also read a second time, keeping nothing, to refuse duplicate keys, which
-/// the document model would mishandle: `openapiv3` panics on some of them, and a map
-/// would silently keep the last one. The two readings run side by side, on two threads,
-/// since reading a large spec takes a while. Should the document model panic on anything,
-/// the panic becomes a problem too.
+/// The text is read once, through [`Unique`], which refuses a mapping with the same key
+/// twice: the document model would keep the last of them without a word, or panic. Should it
+/// panic on anything else, the panic becomes a problem too.
+///
+/// A large spec is read in parts side by side, as described at [`read_in_parts`].
 pub fn load(text: &str) -> Result<OpenAPI, Problem> {
-    let (unique, parsed) = thread::scope(|scope| {
-        let parsed = scope.spawn(|| yaml_serde::from_str::<OpenAPI>(text));
-        let unique = yaml_serde::from_str::<UniqueKeys>(text);
-        (unique, parsed.join())
-    });
-    unique.map_err(|error| located(&error))?;
-    match parsed {
+    if let Some(document) = read_in_parts(text) {
+        return check_version(&document.openapi).map(|()| document);
+    }
+    match std::panic::catch_unwind(|| read::<OpenAPI>(text)) {
         Ok(Ok(document)) => check_version(&document.openapi).map(|()| document),
         Ok(Err(error)) => Err(explain(text, &error)),
         Err(_) => Err(Problem::at(
@@ -32,154 +28,6 @@ pub fn load(text: &str) -> Result<OpenAPI, Problem> {
             "the OpenAPI document model failed on this spec; check it with an OpenAPI \
              validator, and report the spec as a bug in this generator",
         )),
-    }
-}
-
-/// A YAML document read only to find a mapping with the same key twice; it keeps nothing.
-struct UniqueKeys;
-
-impl<'de> Deserialize<'de> for UniqueKeys {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(UniqueKeys)
-    }
-}
-
-impl<'de> Visitor<'de> for UniqueKeys {
-    type Value = UniqueKeys;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
-        Ok(self)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
-        Ok(self)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
-        Ok(self)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
-        Ok(self)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
-        Ok(self)
-    }
-
-    fn visit_bytes<E>(self, _: &[u8]) -> Result<Self, E> {
-        Ok(self)
-    }
-
-    fn visit_unit<E>(self) -> Result<Self, E> {
-        Ok(self)
-    }
-
-    fn visit_none<E>(self) -> Result<Self, E> {
-        Ok(self)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self, D::Error> {
-        UniqueKeys::deserialize(deserializer)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self, A::Error> {
-        while items.next_element::<UniqueKeys>()?.is_some() {}
-        Ok(self)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self, A::Error> {
-        let mut seen = HashSet::new();
-        while let Some(key) = entries.next_key::<Key>()? {
-            if let Key::Scalar(key) = key {
-                if seen.contains(&key) {
-                    return Err(de::Error::custom(format!("duplicate entry with key {key}")));
-                }
-                seen.insert(key);
-            }
-            entries.next_value::<UniqueKeys>()?;
-        }
-        Ok(self)
-    }
-
-    fn visit_enum<A: EnumAccess<'de>>(self, tagged: A) -> Result<Self, A::Error> {
-        let (IgnoredAny, value) = tagged.variant::<IgnoredAny>()?;
-        value.newtype_variant::<UniqueKeys>()
-    }
-}
-
-/// A mapping's key: a scalar, written as plain YAML reads it back (`"200"` and `200` are
-/// different keys), or a collection, which is not compared.
-enum Key {
-    Scalar(String),
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a mapping key")
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<Key, E> {
-        Ok(Key::Scalar(value.to_string()))
-    }
-
-    fn visit_i64<E>(self, value: i64) -> Result<Key, E> {
-        Ok(Key::Scalar(value.to_string()))
-    }
-
-    fn visit_u64<E>(self, value: u64) -> Result<Key, E> {
-        Ok(Key::Scalar(value.to_string()))
-    }
-
-    fn visit_f64<E>(self, value: f64) -> Result<Key, E> {
-        Ok(Key::Scalar(value.to_string()))
-    }
-
-    fn visit_str<E>(self, value: &str) -> Result<Key, E> {
-        Ok(Key::Scalar(format!("{value:?}")))
-    }
-
-    fn visit_unit<E>(self) -> Result<Key, E> {
-        Ok(Key::Scalar("null".to_owned()))
-    }
-
-    fn visit_none<E>(self) -> Result<Key, E> {
-        Ok(Key::Scalar("null".to_owned()))
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
-        Key::deserialize(deserializer)
-    }
-
-    fn visit_bytes<E>(self, _: &[u8]) -> Result<Key, E> {
-        Ok(Key::Other)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, items: A) -> Result<Key, A::Error> {
-        UniqueKeys.visit_seq(items).map(|_| Key::Other)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, entries: A) -> Result<Key, A::Error> {
-        UniqueKeys.visit_map(entries).map(|_| Key::Other)
-    }
-
-    fn visit_enum<A: EnumAccess<'de>>(self, tagged: A) -> Result<Key, A::Error> {
-        UniqueKeys.visit_enum(tagged).map(|_| Key::Other)
     }
 }
 
@@ -194,6 +42,150 @@ fn check_version(version: &str) -> Result<(), Problem> {
              (`openapi: 3.0.3`)"
         ),
     ))
+}
+
+/// Below this many bytes a spec is read in one go.
+const PARTS_FROM: usize = 512 * 1024;
+
+/// How many parts the `paths` section is cut into, at most.
+const PATH_PARTS: usize = 16;
+
+fn read<T: DeserializeOwned>(text: &str) -> Result<T, yaml_serde::Error> {
+    T::deserialize(Unique::new(yaml_serde::Deserializer::from_str(text)))
+}
+
+/// The `paths` section alone.
+#[derive(Deserialize)]
+struct PathsOnly {
+    paths: Paths,
+}
+
+/// Reads a large spec in parts, on every core: the document without its `paths` section,
+/// and that section cut between path items into parts of about the same size.
+///
+/// This is done only for block-style YAML whose top-level keys start their lines, in which a
+/// line that starts with a key starts a new entry, and only when nothing could read
+/// differently in parts: no anchors or aliases, no document markers, one `paths` key, no path
+/// in two parts. The parts are used only when every one reads cleanly; otherwise (`None`)
+/// the spec is read again as a whole, so that problems are found and placed as always.
+fn read_in_parts(text: &str) -> Option<OpenAPI> {
+    if text.len() < PARTS_FROM || may_read_differently_in_parts(text) {
+        return None;
+    }
+    let (start, end) = top_level_section(text, "paths:")?;
+    if top_level_section(&text[end..], "paths:").is_some() {
+        return None;
+    }
+    let rest = format!("{}paths: {{}}\n{}", &text[..start], &text[end..]);
+    let mut parts = vec![rest];
+    parts.extend(path_parts(&text[start..end])?);
+
+    let read_parts = in_parallel(&parts, |part| {
+        std::panic::catch_unwind(|| {
+            if part.starts_with("paths:") {
+                read::<PathsOnly>(part).map(|only| Part::Paths(only.paths))
+            } else {
+                read::<OpenAPI>(part).map(|document| Part::Rest(Box::new(document)))
+            }
+        })
+    });
+    let mut read_parts = read_parts.into_iter();
+    let Some(Ok(Ok(Part::Rest(mut document)))) = read_parts.next() else {
+        return None;
+    };
+    for part in read_parts {
+        let Ok(Ok(Part::Paths(paths))) = part else {
+            return None;
+        };
+        for (path, item) in paths.paths {
+            if document.paths.paths.insert(path, item).is_some() {
+                return None;
+            }
+        }
+        for (name, value) in paths.extensions {
+            if document.paths.extensions.insert(name, value).is_some() {
+                return None;
+            }
+        }
+    }
+    Some(*document)
+}
+
+enum Part {
+    Rest(Box<OpenAPI>),
+    Paths(Paths),
+}
+
+/// Whether the text has what a part could read unlike the whole: an anchor or an alias, or
+/// a document marker. Being sure of no false "no" matters, a false "yes" costs only time.
+fn may_read_differently_in_parts(text: &str) -> bool {
+    let marks = text
+        .as_bytes()
+        .windows(2)
+        .any(|pair| matches!(pair[0], b'&' | b'*') && !pair[1].is_ascii_whitespace());
+    marks
+        || text
+            .lines()
+            .any(|line| line.starts_with("---") || line.starts_with("..."))
+}
+
+/// The byte range of the top-level entry whose line starts with `key`, up to the next line
+/// that starts a top-level entry.
+fn top_level_section(text: &str, key: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    let mut start = None;
+    for line in text.split_inclusive('\n') {
+        if let Some(start) = start {
+            if starts_entry(line, 0) {
+                return Some((start, offset));
+            }
+        } else if line.starts_with(key) {
+            start = Some(offset);
+        }
+        offset += line.len();
+    }
+    start.map(|start| (start, text.len()))
+}
+
+/// Whether `line` starts a mapping entry at `indent`: that many spaces, then a key's first
+/// character.
+fn starts_entry(line: &str, indent: usize) -> bool {
+    let Some(rest) = line.get(indent..) else {
+        return false;
+    };
+    line.as_bytes()[..indent].iter().all(|&byte| byte == b' ')
+        && rest
+            .bytes()
+            .next()
+            .is_some_and(|first| first.is_ascii_alphanumeric() || b"/_\"'".contains(&first))
+}
+
+/// The `paths` section cut between its entries into parts of about the same size, each
+/// starting `paths:` again; `None` when its entries do not start lines of their own.
+fn path_parts(section: &str) -> Option<Vec<String>> {
+    let mut lines = section.split_inclusive('\n');
+    let head = lines.next()?;
+    if head.trim_end() != "paths:" {
+        return None;
+    }
+    let body = &section[head.len()..];
+    let first = body.lines().find(|line| !line.trim().is_empty())?;
+    let indent = first.len() - first.trim_start().len();
+    if indent == 0 || !starts_entry(first, indent) {
+        return None;
+    }
+    let target = body.len() / PATH_PARTS + 1;
+    let mut parts = Vec::new();
+    let (mut start, mut offset) = (0, 0);
+    for line in body.split_inclusive('\n') {
+        if offset - start >= target && starts_entry(line, indent) {
+            parts.push(format!("paths:\n{}", &body[start..offset]));
+            start = offset;
+        }
+        offset += line.len();
+    }
+    parts.push(format!("paths:\n{}", &body[start..]));
+    Some(parts)
 }
 
 /// Turns a parse failure into a problem, naming a Swagger 2.0 or 3.1 document for what it is.
@@ -258,5 +250,62 @@ mod tests {
         let loaded = load(&spec);
 
         assert!(loaded.is_ok(), "{loaded:?}");
+    }
+
+    /// A spec large enough to be read in parts, with `count` paths.
+    fn large_spec(count: usize) -> String {
+        let mut spec =
+            String::from("openapi: 3.0.3\ninfo:\n  title: Large\n  version: '1'\npaths:\n");
+        for index in 0..count {
+            spec.push_str(&format!(
+                "  /things{index}/{{id}}:\n    get:\n      operationId: getThing{index}\n      \
+                 description: >-\n        Gets thing {index}, a description long enough to fill \
+                 the spec\n        over more than one line.\n      parameters:\n        - name: \
+                 id\n          in: path\n          required: true\n          schema: {{ type: \
+                 string }}\n      responses:\n        '200':\n          description: The \
+                 thing.\n          content:\n            application/json:\n              schema:\n\
+                 \x20               $ref: '#/components/schemas/Thing{index}'\n"
+            ));
+        }
+        spec.push_str("components:\n  schemas:\n");
+        for index in 0..count {
+            spec.push_str(&format!(
+                "    Thing{index}:\n      type: object\n      properties:\n        name: {{ type: \
+                 string }}\n"
+            ));
+        }
+        spec
+    }
+
+    #[test]
+    fn a_large_spec_read_in_parts_is_the_spec_read_whole() {
+        let spec = large_spec(1500);
+        assert!(spec.len() > PARTS_FROM);
+
+        let in_parts = read_in_parts(&spec).expect("the spec is read in parts");
+
+        let whole: OpenAPI = read(&spec).expect("the spec reads");
+        assert_eq!(in_parts, whole);
+        assert_eq!(in_parts.paths.paths.len(), 1500);
+        let order: Vec<&String> = in_parts.paths.paths.keys().take(2).collect();
+        assert_eq!(order, ["/things0/{id}", "/things1/{id}"]);
+    }
+
+    #[test]
+    fn what_could_read_differently_in_parts_is_read_whole() {
+        let spec = large_spec(1500);
+        let anchored = spec.replace("schema: { type: string }", "schema: &id { type: string }");
+        assert!(read_in_parts(&anchored).is_none());
+
+        let twice = spec.replace("/things1499/{id}:", "/things0/{id}:");
+        assert!(read_in_parts(&twice).is_none());
+        let problem = load(&twice).expect_err("a path is given twice");
+        assert!(
+            problem
+                .message
+                .ends_with("duplicate entry with key \"/things0/{id}\""),
+            "{}",
+            problem.message
+        );
     }
 }
