@@ -3,6 +3,8 @@
 //! Every rule here is stable: the same spec name always gives the same Rust name, so a
 //! regenerated client never renames what callers already use.
 
+use std::collections::HashSet;
+
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be identifiers as they are, in the 2024 edition.
@@ -46,14 +48,14 @@ pub fn value_name(raw: &str) -> String {
 
 /// Makes `name` differ from every name in `taken` by adding the smallest number from 2 that
 /// does, and records the result.
-pub fn unique(name: String, taken: &mut Vec<String>) -> String {
+pub fn unique(name: String, taken: &mut HashSet<String>) -> String {
     let mut candidate = name.clone();
     let mut counter = 2;
     while taken.contains(&candidate) {
         candidate = format!("{}{counter}", name.trim_end_matches('_'));
         counter += 1;
     }
-    taken.push(candidate.clone());
+    taken.insert(candidate.clone());
     candidate
 }
 
@@ -82,7 +84,7 @@ mod tests {
 
     #[test]
     fn unique_counts_from_two() {
-        let mut taken = vec!["status".to_owned()];
+        let mut taken = HashSet::from(["status".to_owned()]);
         assert_eq!(unique("status".into(), &mut taken), "status2");
         assert_eq!(unique("status".into(), &mut taken), "status3");
         assert_eq!(unique("other".into(), &mut taken), "other");

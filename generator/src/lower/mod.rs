@@ -10,7 +10,7 @@ mod schema;
 mod servers;
 mod wait;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use openapiv3::OpenAPI;
 
@@ -125,7 +125,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Names the generated crate uses for its own types, which a schema may not take.
-fn reserved_names(config: &Config) -> Vec<String> {
+fn reserved_names(config: &Config) -> HashSet<String> {
     let own = [
         "Client",
         "ClientBuilder",
@@ -134,7 +134,7 @@ fn reserved_names(config: &Config) -> Vec<String> {
         "Result",
         "Method",
     ];
-    let mut taken: Vec<String> = own.iter().map(|name| (*name).to_owned()).collect();
-    taken.push(config.server_enum.clone());
+    let mut taken: HashSet<String> = own.iter().map(|name| (*name).to_owned()).collect();
+    taken.insert(config.server_enum.clone());
     taken
 }

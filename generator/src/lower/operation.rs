@@ -1,6 +1,6 @@
 //! Paths and operations into IR operations.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -158,7 +158,7 @@ impl<'a> Lowerer<'a> {
             params.retain(|p| !(p.wire_name == param.wire_name && p.location == param.location));
             params.push(param);
         }
-        let mut taken = Vec::new();
+        let mut taken = HashSet::new();
         for param in &mut params {
             param.rust_name = names::unique(param.rust_name.clone(), &mut taken);
         }

@@ -1,5 +1,7 @@
 //! Schemas into models and type references.
 
+use std::collections::HashSet;
+
 use indexmap::IndexMap;
 use openapiv3::{
     IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
@@ -243,7 +245,7 @@ impl Lowerer<'_> {
         // Fields go by name, so that the order the spec lists properties in does not matter.
         let mut sorted: Vec<(&String, &ReferenceOr<Box<Schema>>)> = properties.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
-        let mut taken = Vec::new();
+        let mut taken = HashSet::new();
         let mut fields = Vec::with_capacity(properties.len());
         for (wire_name, property) in sorted {
             let at = format!("{at}/properties/{}", escape_token(wire_name));
@@ -362,7 +364,7 @@ fn one_or_many(alternatives: &[ReferenceOr<Schema>]) -> Option<usize> {
 
 /// A string enum's variants; a `null` among the values is left to `Option`.
 fn string_enum(values: &[Option<String>]) -> StringEnum {
-    let mut taken = Vec::new();
+    let mut taken = HashSet::new();
     let mut variants: Vec<Variant> = Vec::with_capacity(values.len());
     for value in values.iter().flatten() {
         if variants.iter().any(|known| &known.value == value) {
@@ -382,7 +384,7 @@ fn string_enum(values: &[Option<String>]) -> StringEnum {
 /// An integer enum's variants, named `V1`, `V2`, … and `VMinus1` for negative values; a
 /// `null` among the values is left to `Option`.
 fn int_enum(values: &[Option<i64>]) -> IntEnum {
-    let mut taken = Vec::new();
+    let mut taken = HashSet::new();
     let mut variants: Vec<(String, i64)> = Vec::with_capacity(values.len());
     for &value in values.iter().flatten() {
         if variants.iter().any(|(_, known)| *known == value) {

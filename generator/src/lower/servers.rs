@@ -1,6 +1,6 @@
 //! Servers and the OAuth 2.0 scheme, and how token URLs follow servers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use openapiv3::{ReferenceOr, SecurityScheme};
 
@@ -13,7 +13,7 @@ impl Lowerer<'_> {
     /// The spec's servers. When `oauth`'s token URL can follow them, each gets its own, and
     /// `oauth` learns the rewrite that carries it over.
     pub(super) fn lower_servers(&mut self, oauth: Option<&mut OAuth>) -> Vec<Server> {
-        let mut taken = Vec::new();
+        let mut taken = HashSet::new();
         let mut servers = Vec::new();
         for (index, server) in self.document.servers.iter().enumerate() {
             if server
