@@ -11,11 +11,14 @@ use crate::unique::Unique;
 
 /// Parses the spec's YAML (or JSON, which is YAML too) into an OpenAPI 3.0 document.
 ///
-/// The text is read once, through [`Unique`], which refuses a mapping with the same key
+/// The text is read once, through a deserializer that refuses a mapping with the same key
 /// twice: the document model would keep the last of them without a word, or panic. Should it
 /// panic on anything else, the panic becomes a problem too.
 ///
-/// A large spec is read in parts side by side, as described at [`read_in_parts`].
+/// A large block-style spec is read in parts on every core: the document without its
+/// `paths`, and the `paths` cut between entries. The parts are used only when nothing could
+/// read differently in parts and every part reads cleanly; otherwise the spec is read again
+/// as a whole, so that problems are found and placed as always.
 pub fn load(text: &str) -> Result<OpenAPI, Problem> {
     if let Some(document) = read_in_parts(text) {
         return check_version(&document.openapi).map(|()| document);
