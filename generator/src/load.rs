@@ -80,15 +80,19 @@ fn read_in_parts(text: &str) -> Option<OpenAPI> {
         return None;
     }
     let rest = format!("{}paths: {{}}\n{}", &text[..start], &text[end..]);
-    let mut parts = vec![rest];
-    parts.extend(path_parts(&text[start..end])?);
+    let mut parts = vec![(true, rest)];
+    parts.extend(
+        path_parts(&text[start..end])?
+            .into_iter()
+            .map(|part| (false, part)),
+    );
 
-    let read_parts = in_parallel(&parts, |part| {
+    let read_parts = in_parallel(&parts, |(is_rest, part)| {
         std::panic::catch_unwind(|| {
-            if part.starts_with("paths:") {
-                read::<PathsOnly>(part).map(|only| Part::Paths(only.paths))
-            } else {
+            if *is_rest {
                 read::<OpenAPI>(part).map(|document| Part::Rest(Box::new(document)))
+            } else {
+                read::<PathsOnly>(part).map(|only| Part::Paths(only.paths))
             }
         })
     });
@@ -292,6 +296,17 @@ mod tests {
         assert_eq!(in_parts.paths.paths.len(), 1500);
         let order: Vec<&String> = in_parts.paths.paths.keys().take(2).collect();
         assert_eq!(order, ["/things0/{id}", "/things1/{id}"]);
+    }
+
+    #[test]
+    fn a_spec_whose_paths_come_first_is_read_in_parts_too() {
+        let spec = large_spec(1500);
+        let (head, paths) = spec.split_once("paths:\n").expect("the spec has paths");
+        let reordered = format!("paths:\n{paths}{head}");
+
+        let in_parts = read_in_parts(&reordered).expect("the spec is read in parts");
+
+        assert_eq!(in_parts, read::<OpenAPI>(&spec).expect("the spec reads"));
     }
 
     #[test]
