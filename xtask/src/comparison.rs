@@ -74,6 +74,8 @@ struct Tool {
     install: &'static str,
 }
 
+/// The generators, this one first: the ratios are taken against the first, and the first two
+/// are the ones whose crates `cargo check` compares.
 fn tools() -> Result<Vec<Tool>, String> {
     let ours = std::env::current_exe()
         .map_err(|error| format!("cannot find this xtask's executable: {error}"))?;
