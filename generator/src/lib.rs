@@ -99,9 +99,17 @@ pub struct GeneratedFile {
 pub fn generate(spec: &str, config: &Config) -> Result<Vec<GeneratedFile>, Problems> {
     let document = load::load(spec)?;
 
-    let api = lower::lower(&document, config)?;
+    // On a large spec the document model, then the IR, are the largest structures held, and
+    // freeing them takes a while: each is dropped on a thread of its own as soon as the next
+    // stage no longer needs it, beside the work that follows.
+    std::thread::scope(|scope| {
+        let api = lower::lower(&document, config);
+        scope.spawn(move || drop(document));
+        let api = api?;
 
-    let rendered = render::render(&api, config)?;
+        let rendered = render::render(&api, config)?;
+        scope.spawn(move || drop(api));
 
-    format::format(rendered, config).map_err(Problems::from)
+        format::format(rendered, config).map_err(Problems::from)
+    })
 }

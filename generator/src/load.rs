@@ -1,7 +1,7 @@
 //! The load stage: the spec's text into `openapiv3`'s document model.
 
-use openapiv3::{OpenAPI, Paths};
-use serde::Deserialize;
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, PathItem, ReferenceOr, Schema};
 use serde::de::DeserializeOwned;
 
 use crate::parallel::in_parallel;
@@ -16,7 +16,7 @@ use crate::unique::Unique;
 /// panic on anything else, the panic becomes a problem too.
 ///
 /// A large block-style spec is read in parts on every core: the document without its
-/// `paths`, and the `paths` cut between entries. The parts are used only when nothing could
+/// `paths` and `components.schemas`, and those two cut between entries. The parts are used only when nothing could
 /// read differently in parts and every part reads cleanly; otherwise the spec is read again
 /// as a whole, so that problems are found and placed as always.
 pub fn load(text: &str) -> Result<OpenAPI, Problem> {
@@ -50,77 +50,132 @@ fn check_version(version: &str) -> Result<(), Problem> {
 /// Below this many bytes a spec is read in one go.
 const PARTS_FROM: usize = 512 * 1024;
 
-/// How many parts the `paths` section is cut into, at most.
-const PATH_PARTS: usize = 16;
+/// How many parts each section read in parts is cut into, at most.
+const SECTION_PARTS: usize = 16;
 
 fn read<T: DeserializeOwned>(text: &str) -> Result<T, yaml_serde::Error> {
     T::deserialize(Unique::new(yaml_serde::Deserializer::from_str(text)))
 }
 
-/// The `paths` section alone.
-#[derive(Deserialize)]
-struct PathsOnly {
-    paths: Paths,
-}
+/// The path items of a part of the `paths` section, read as a plain map: the section's own
+/// type would first copy the whole of it into a buffer, to pick its extensions out.
+type PathEntries = IndexMap<String, ReferenceOr<PathItem>>;
 
-/// Reads a large spec in parts, on every core: the document without its `paths` section,
-/// and that section cut between path items into parts of about the same size.
+/// The schemas of a part of the `components.schemas` section.
+type SchemaEntries = IndexMap<String, ReferenceOr<Schema>>;
+
+/// Reads a large spec in parts, on every core: the document without its `paths` and
+/// `components.schemas` sections, and each of those sections cut between its entries into
+/// parts of about the same size.
 ///
 /// This is done only for block-style YAML whose top-level keys start their lines, in which a
 /// line that starts with a key starts a new entry, and only when nothing could read
-/// differently in parts: no anchors or aliases, no document markers, one `paths` key, no path
-/// in two parts. The parts are used only when every one reads cleanly; otherwise (`None`)
-/// the spec is read again as a whole, so that problems are found and placed as always.
+/// differently in parts: no anchors or aliases, no document markers, one `paths` key, only
+/// paths (no extensions) among its keys, no path or schema in two parts. The parts are used
+/// only when every one reads cleanly; otherwise (`None`) the spec is read again as a whole,
+/// so that problems are found and placed as always.
 fn read_in_parts(text: &str) -> Option<OpenAPI> {
     if text.len() < PARTS_FROM || may_read_differently_in_parts(text) {
         return None;
     }
-    let (start, end) = top_level_section(text, "paths:")?;
-    if top_level_section(&text[end..], "paths:").is_some() {
+    let paths = top_level_section(text, "paths:")?;
+    if top_level_section(&text[paths.1..], "paths:").is_some() {
         return None;
     }
-    let rest = format!("{}paths: {{}}\n{}", &text[..start], &text[end..]);
-    let mut parts = vec![(true, rest)];
-    parts.extend(
-        path_parts(&text[start..end])?
-            .into_iter()
-            .map(|part| (false, part)),
-    );
+    let mut cuts = vec![(paths, entries(&text[paths.0..paths.1])?)];
+    if let Some(schemas) = schemas_section(text)
+        && let Some(parts) = entries(&text[schemas.0..schemas.1])
+    {
+        cuts.push((schemas, parts));
+    }
+    cuts.sort_by_key(|((start, _), _)| *start);
 
-    let read_parts = in_parallel(&parts, |(is_rest, part)| {
-        std::panic::catch_unwind(|| {
-            if *is_rest {
-                read::<OpenAPI>(part).map(|document| Part::Rest(Box::new(document)))
+    let mut rest = String::with_capacity(text.len() / 4);
+    let mut parts = Vec::new();
+    let mut offset = 0;
+    for ((start, end), section) in &cuts {
+        rest.push_str(&text[offset..*start]);
+        rest.push_str(section.head);
+        rest.push_str(" {}\n");
+        offset = *end;
+        let is_paths = section.head == "paths:";
+        parts.extend(section.parts.iter().map(|part| {
+            if is_paths {
+                Part::Paths(part)
             } else {
-                read::<PathsOnly>(part).map(|only| Part::Paths(only.paths))
+                Part::Schemas(part)
             }
-        })
-    });
+        }));
+    }
+    rest.push_str(&text[offset..]);
+    parts.insert(0, Part::Rest(&rest));
+
+    let read_parts = in_parallel(&parts, |part| std::panic::catch_unwind(|| part.read()).ok());
     let mut read_parts = read_parts.into_iter();
-    let Some(Ok(Ok(Part::Rest(mut document)))) = read_parts.next() else {
+    let Some(Some(Ok(Read::Rest(mut document)))) = read_parts.next() else {
         return None;
     };
-    for part in read_parts {
-        let Ok(Ok(Part::Paths(paths))) = part else {
-            return None;
-        };
-        for (path, item) in paths.paths {
-            if document.paths.paths.insert(path, item).is_some() {
-                return None;
-            }
+    let read_parts: Vec<_> = read_parts.collect();
+    let (mut paths, mut schemas) = (0, 0);
+    for part in &read_parts {
+        match part {
+            Some(Ok(Read::Paths(entries))) => paths += entries.len(),
+            Some(Ok(Read::Schemas(entries))) => schemas += entries.len(),
+            _ => {}
         }
-        for (name, value) in paths.extensions {
-            if document.paths.extensions.insert(name, value).is_some() {
-                return None;
+    }
+    // The maps are large on a large spec: grown once, not doubled into a copy again and again.
+    document.paths.paths.reserve(paths);
+    if let Some(components) = document.components.as_mut() {
+        components.schemas.reserve(schemas);
+    }
+    for part in read_parts {
+        match part? {
+            Ok(Read::Paths(paths)) => {
+                for (path, item) in paths {
+                    if !path.starts_with('/') || document.paths.paths.insert(path, item).is_some() {
+                        return None;
+                    }
+                }
             }
+            Ok(Read::Schemas(schemas)) => {
+                let components = document.components.as_mut()?;
+                for (name, schema) in schemas {
+                    if components.schemas.insert(name, schema).is_some() {
+                        return None;
+                    }
+                }
+            }
+            _ => return None,
         }
     }
     Some(*document)
 }
 
-enum Part {
+/// A part of the spec to read.
+enum Part<'t> {
+    Rest(&'t str),
+    Paths(&'t str),
+    Schemas(&'t str),
+}
+
+/// A part of the spec, read.
+enum Read {
     Rest(Box<OpenAPI>),
-    Paths(Paths),
+    Paths(PathEntries),
+    Schemas(SchemaEntries),
+}
+
+impl Part<'_> {
+    fn read(&self) -> Result<Read, yaml_serde::Error> {
+        match self {
+            Part::Rest(text) => {
+                read::<OpenAPI>(text).map(|document| Read::Rest(Box::new(document)))
+            }
+            Part::Paths(text) => read::<PathEntries>(text).map(Read::Paths),
+            Part::Schemas(text) => read::<SchemaEntries>(text).map(Read::Schemas),
+        }
+    }
 }
 
 /// Whether the text has what a part could read unlike the whole: an anchor or an alias, or
@@ -154,6 +209,42 @@ fn top_level_section(text: &str, key: &str) -> Option<(usize, usize)> {
     start.map(|start| (start, text.len()))
 }
 
+/// The byte range of the `schemas` entry of the top-level `components`, up to the next line
+/// that starts an entry as far in or less; `None` when there is no such entry, or more than
+/// one `components`.
+fn schemas_section(text: &str) -> Option<(usize, usize)> {
+    let (start, end) = top_level_section(text, "components:")?;
+    if top_level_section(&text[end..], "components:").is_some() {
+        return None;
+    }
+    let section = &text[start..end];
+    let mut lines = section.split_inclusive('\n');
+    let head = lines.next()?;
+    if head.trim_end() != "components:" {
+        return None;
+    }
+    let first =
+        lines.find(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))?;
+    let indent = first.len() - first.trim_start().len();
+    if indent == 0 {
+        return None;
+    }
+    let mut offset = head.len();
+    let mut found = None;
+    for line in section[head.len()..].split_inclusive('\n') {
+        let starts_here = (0..=indent).any(|depth| starts_entry(line, depth));
+        match found {
+            Some(schemas) if starts_here => return Some((start + schemas, start + offset)),
+            None if starts_entry(line, indent) && line[indent..].starts_with("schemas:") => {
+                found = Some(offset);
+            }
+            _ => {}
+        }
+        offset += line.len();
+    }
+    found.map(|schemas| (start + schemas, end))
+}
+
 /// Whether `line` starts a mapping entry at `indent`: that many spaces, then a key's first
 /// character.
 fn starts_entry(line: &str, indent: usize) -> bool {
@@ -167,32 +258,43 @@ fn starts_entry(line: &str, indent: usize) -> bool {
             .is_some_and(|first| first.is_ascii_alphanumeric() || b"/_\"'".contains(&first))
 }
 
-/// The `paths` section cut between its entries into parts of about the same size, each
-/// starting `paths:` again; `None` when its entries do not start lines of their own.
-fn path_parts(section: &str) -> Option<Vec<String>> {
-    let mut lines = section.split_inclusive('\n');
-    let head = lines.next()?;
-    if head.trim_end() != "paths:" {
+/// A section whose value is a block mapping, cut between its entries.
+struct Entries<'t> {
+    /// The section's key line without its line break and blanks, such as `  schemas:`.
+    head: &'t str,
+    /// The entries, in parts of about the same size, each a block mapping of its own.
+    parts: Vec<&'t str>,
+}
+
+/// The section's entries cut between them into parts of about the same size; `None` when the
+/// value is not a block mapping whose entries start lines of their own, further in than the key.
+fn entries(section: &str) -> Option<Entries<'_>> {
+    let head = section.split_inclusive('\n').next()?;
+    let key = head.trim_end();
+    if !key.ends_with(':') {
         return None;
     }
+    let key_indent = key.len() - key.trim_start().len();
     let body = &section[head.len()..];
-    let first = body.lines().find(|line| !line.trim().is_empty())?;
+    let first = body
+        .lines()
+        .find(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))?;
     let indent = first.len() - first.trim_start().len();
-    if indent == 0 || !starts_entry(first, indent) {
+    if indent <= key_indent || !starts_entry(first, indent) {
         return None;
     }
-    let target = body.len() / PATH_PARTS + 1;
+    let target = body.len() / SECTION_PARTS + 1;
     let mut parts = Vec::new();
     let (mut start, mut offset) = (0, 0);
     for line in body.split_inclusive('\n') {
         if offset - start >= target && starts_entry(line, indent) {
-            parts.push(format!("paths:\n{}", &body[start..offset]));
+            parts.push(&body[start..offset]);
             start = offset;
         }
         offset += line.len();
     }
-    parts.push(format!("paths:\n{}", &body[start..]));
-    Some(parts)
+    parts.push(&body[start..]);
+    Some(Entries { head: key, parts })
 }
 
 /// Turns a parse failure into a problem, naming a Swagger 2.0 or 3.1 document for what it is.
@@ -248,6 +350,37 @@ mod tests {
     }
 
     #[test]
+    fn a_key_given_twice_in_a_long_mapping_is_refused() {
+        let mut spec = format!("{HEAD}components:\n  schemas:\n");
+        for index in 0..40 {
+            spec.push_str(&format!("    Pet{index}: {{ type: object }}\n"));
+        }
+        spec.push_str("    Pet3: { type: string }\n");
+
+        let problem = load(&spec).expect_err("the second Pet3 would replace the first");
+
+        assert_eq!(
+            problem.message,
+            "components.schemas: duplicate entry with key \"Pet3\""
+        );
+    }
+
+    #[test]
+    fn a_quoted_and_a_plain_key_read_as_the_same_text_are_one_key() {
+        let spec = format!(
+            "{HEAD}components:\n  responses:\n    '200': {{ description: a }}\n    \
+             200: {{ description: b }}\n"
+        );
+
+        let problem = load(&spec).expect_err("the document model would keep one of the two");
+
+        assert_eq!(
+            problem.message,
+            "components.responses: duplicate entry with key \"200\""
+        );
+    }
+
+    #[test]
     fn keys_are_compared_within_one_mapping_only() {
         let spec = format!(
             "{HEAD}components:\n  schemas:\n    A: {{ properties: {{ name: {{ type: string }} }} }}\n    \
@@ -296,6 +429,59 @@ mod tests {
         assert_eq!(in_parts.paths.paths.len(), 1500);
         let order: Vec<&String> = in_parts.paths.paths.keys().take(2).collect();
         assert_eq!(order, ["/things0/{id}", "/things1/{id}"]);
+        let schemas = &in_parts.components.as_ref().expect("components").schemas;
+        assert_eq!(schemas.len(), 1500);
+        let order: Vec<&String> = schemas.keys().skip(1498).collect();
+        assert_eq!(order, ["Thing1498", "Thing1499"]);
+    }
+
+    #[test]
+    fn the_sections_are_cut_in_parts_between_their_entries() {
+        let spec = large_spec(1500);
+        let (start, end) = schemas_section(&spec).expect("the spec has schemas");
+        assert!(spec[start..].starts_with("  schemas:\n    Thing0:"));
+        assert_eq!(end, spec.len());
+
+        let schemas = entries(&spec[start..end]).expect("the schemas are a block mapping");
+
+        assert_eq!(schemas.head, "  schemas:");
+        assert_eq!(schemas.parts.len(), SECTION_PARTS);
+        assert!(
+            schemas
+                .parts
+                .iter()
+                .all(|part| part.starts_with("    Thing"))
+        );
+        assert_eq!(
+            schemas.parts.concat(),
+            spec[start..end]["  schemas:\n".len()..]
+        );
+    }
+
+    #[test]
+    fn a_paths_extension_or_a_schema_in_two_parts_is_read_whole() {
+        let spec = large_spec(1500);
+        let extended = spec.replace("paths:\n", "paths:\n  x-owner: us\n");
+        assert!(read_in_parts(&extended).is_none());
+        let whole = load(&extended).expect("the spec reads whole");
+        assert_eq!(whole.paths.extensions.len(), 1);
+        assert_eq!(whole.paths.paths.len(), 1500);
+
+        let twice = spec.replace("    Thing1499:\n", "    Thing0:\n");
+        assert_read_whole_and_refused(&twice, "\"Thing0\"");
+    }
+
+    /// `spec` is not read in parts, and read whole it is refused for giving `key` twice.
+    fn assert_read_whole_and_refused(spec: &str, key: &str) {
+        assert!(read_in_parts(spec).is_none());
+        let problem = load(spec).expect_err("a key is given twice");
+        assert!(
+            problem
+                .message
+                .ends_with(&format!("duplicate entry with key {key}")),
+            "{}",
+            problem.message
+        );
     }
 
     #[test]
@@ -316,14 +502,6 @@ mod tests {
         assert!(read_in_parts(&anchored).is_none());
 
         let twice = spec.replace("/things1499/{id}:", "/things0/{id}:");
-        assert!(read_in_parts(&twice).is_none());
-        let problem = load(&twice).expect_err("a path is given twice");
-        assert!(
-            problem
-                .message
-                .ends_with("duplicate entry with key \"/things0/{id}\""),
-            "{}",
-            problem.message
-        );
+        assert_read_whole_and_refused(&twice, "\"/things0/{id}\"");
     }
 }

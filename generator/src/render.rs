@@ -62,7 +62,18 @@ templates! {
 }
 
 /// Renders every file of the crate, in a fixed order, then the configuration's extra files.
+///
+/// The two long files take about the same time on a large spec, so the models are rendered
+/// on a thread of their own while this one renders the operations and the rest.
 pub fn render(api: &Api, config: &Config) -> Result<Vec<RenderedFile>, Problem> {
+    let (models, operations) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| ModelsRs { api, config }.render());
+        let operations = OperationsRs { api, config }.render();
+        let models = models
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (models, operations)
+    });
     let mut files = vec![
         file("Cargo.toml", Kind::Toml, Manifest { api, config }.render())?,
         file("src/lib.rs", Kind::Rust, LibRs { api, config }.render())?,
@@ -78,16 +89,8 @@ pub fn render(api: &Api, config: &Config) -> Result<Vec<RenderedFile>, Problem> 
             EncodingRs { api, config }.render(),
         )?,
         file("src/error.rs", Kind::Rust, ErrorRs { api, config }.render())?,
-        file(
-            "src/models.rs",
-            Kind::Rust,
-            ModelsRs { api, config }.render(),
-        )?,
-        file(
-            "src/operations.rs",
-            Kind::Rust,
-            OperationsRs { api, config }.render(),
-        )?,
+        file("src/models.rs", Kind::Rust, models)?,
+        file("src/operations.rs", Kind::Rust, operations)?,
         file("src/retry.rs", Kind::Rust, RetryRs { api, config }.render())?,
     ];
     if api.has_waits() {
@@ -142,8 +145,12 @@ pub fn doc_comment(text: &str) -> String {
             push_doc_line(&mut out, &fence);
         } else if in_fence {
             push_doc_line(&mut out, line);
+        } else if line.is_empty() {
+            out.push_str("///\n");
         } else {
-            push_doc_line(&mut out, &escape_markdown(line));
+            out.push_str("/// ");
+            push_escaped(&mut out, line);
+            out.push('\n');
         }
     }
     if in_fence {
@@ -163,22 +170,33 @@ fn push_doc_line(out: &mut String, line: &str) {
 }
 
 fn escape_markdown(line: &str) -> String {
-    let words: Vec<String> = line
-        .split(' ')
-        .map(|word| {
-            if word.starts_with("https://") || word.starts_with("http://") {
-                let url = word.trim_end_matches(['.', ',', ';', ':', ')']);
-                format!("<{url}>{}", &word[url.len()..])
-            } else {
-                word.replace('\\', "\\\\")
-                    .replace('[', "\\[")
-                    .replace(']', "\\]")
-                    .replace('<', "\\<")
-                    .replace('>', "\\>")
+    let mut out = String::with_capacity(line.len() + 8);
+    push_escaped(&mut out, line);
+    out
+}
+
+/// Pushes `line` with each bare URL wrapped in `<…>` and every character markdown would
+/// read as a link, HTML or an escape given a backslash.
+fn push_escaped(out: &mut String, line: &str) {
+    for (index, word) in line.split(' ').enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        if word.starts_with("https://") || word.starts_with("http://") {
+            let url = word.trim_end_matches(['.', ',', ';', ':', ')']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            out.push_str(&word[url.len()..]);
+        } else {
+            for character in word.chars() {
+                if matches!(character, '\\' | '[' | ']' | '<' | '>') {
+                    out.push('\\');
+                }
+                out.push(character);
             }
-        })
-        .collect();
-    words.join(" ")
+        }
+    }
 }
 
 /// A quoted Rust string literal holding `text`.

@@ -13,7 +13,23 @@ use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqA
 use serde::de::{VariantAccess, Visitor};
 
 /// Where the key a wrapper reads is written, when it reads a mapping's key.
-type KeySlot<'k> = Option<&'k mut Option<String>>;
+type KeySlot<'k> = Option<&'k mut Option<Key>>;
+
+/// A mapping's key as YAML read it: text, or another scalar in its plain form.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Text(String),
+    Other(String),
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Text(text) => write!(f, "{text:?}"),
+            Key::Other(plain) => f.write_str(plain),
+        }
+    }
+}
 
 /// `inner`, refusing duplicate keys in every mapping it reads.
 pub struct Unique<'k, D> {
@@ -92,7 +108,7 @@ struct Checked<'k, V> {
 }
 
 impl<V> Checked<'_, V> {
-    fn record(&mut self, key: impl FnOnce() -> String) {
+    fn record(&mut self, key: impl FnOnce() -> Key) {
         if let Some(slot) = self.key.as_deref_mut() {
             *slot = Some(key());
         }
@@ -103,7 +119,7 @@ macro_rules! forward_scalar {
     ($($method:ident($ty:ty);)*) => {
         $(
             fn $method<E: de::Error>(mut self, value: $ty) -> Result<V::Value, E> {
-                self.record(|| value.to_string());
+                self.record(|| Key::Other(value.to_string()));
                 self.visitor.$method(value)
             }
         )*
@@ -135,17 +151,17 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Checked<'_, V> {
     }
 
     fn visit_str<E: de::Error>(mut self, value: &str) -> Result<V::Value, E> {
-        self.record(|| format!("{value:?}"));
+        self.record(|| Key::Text(value.to_owned()));
         self.visitor.visit_str(value)
     }
 
     fn visit_borrowed_str<E: de::Error>(mut self, value: &'de str) -> Result<V::Value, E> {
-        self.record(|| format!("{value:?}"));
+        self.record(|| Key::Text(value.to_owned()));
         self.visitor.visit_borrowed_str(value)
     }
 
     fn visit_string<E: de::Error>(mut self, value: String) -> Result<V::Value, E> {
-        self.record(|| format!("{value:?}"));
+        self.record(|| Key::Text(value.clone()));
         self.visitor.visit_string(value)
     }
 
@@ -162,12 +178,12 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Checked<'_, V> {
     }
 
     fn visit_none<E: de::Error>(mut self) -> Result<V::Value, E> {
-        self.record(|| "null".to_owned());
+        self.record(|| Key::Other("null".to_owned()));
         self.visitor.visit_none()
     }
 
     fn visit_unit<E: de::Error>(mut self) -> Result<V::Value, E> {
-        self.record(|| "null".to_owned());
+        self.record(|| Key::Other("null".to_owned()));
         self.visitor.visit_unit()
     }
 
@@ -192,7 +208,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Checked<'_, V> {
     fn visit_map<A: MapAccess<'de>>(self, entries: A) -> Result<V::Value, A::Error> {
         self.visitor.visit_map(Entries {
             inner: entries,
-            seen: HashSet::new(),
+            seen: Seen::default(),
         })
     }
 
@@ -242,7 +258,32 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Items<A> {
 /// A mapping passed through, which remembers its scalar keys and refuses one seen before.
 struct Entries<A> {
     inner: A,
-    seen: HashSet<String>,
+    seen: Seen,
+}
+
+/// The keys of one mapping so far: most mappings have a few, which a list compares fastest;
+/// past [`Seen::LIST`] of them they go to a set.
+#[derive(Default)]
+struct Seen {
+    list: Vec<Key>,
+    set: HashSet<Key>,
+}
+
+impl Seen {
+    const LIST: usize = 16;
+
+    /// Remembers `key`, or gives it back when it was seen before.
+    fn insert(&mut self, key: Key) -> Result<(), Key> {
+        if self.list.contains(&key) || self.set.contains(&key) {
+            return Err(key);
+        }
+        if self.list.len() < Self::LIST {
+            self.list.push(key);
+        } else {
+            self.set.insert(key);
+        }
+        Ok(())
+    }
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<A> {
@@ -258,10 +299,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<A> {
             key: Some(&mut key),
         })?;
         if let Some(key) = key {
-            if self.seen.contains(&key) {
-                return Err(de::Error::custom(format!("duplicate entry with key {key}")));
-            }
-            self.seen.insert(key);
+            self.seen
+                .insert(key)
+                .map_err(|key| de::Error::custom(format!("duplicate entry with key {key}")))?;
         }
         Ok(found)
     }
