@@ -82,7 +82,8 @@ fn read_in_parts(text: &str) -> Option<OpenAPI> {
     if top_level_section(&text[paths.1..], "paths:").is_some() {
         return None;
     }
-    let mut cuts = vec![(paths, entries(&text[paths.0..paths.1])?)];
+    let paths_entries = entries(&text[paths.0..paths.1]).filter(|section| section.head == "paths:");
+    let mut cuts = vec![(paths, paths_entries?)];
     if let Some(schemas) = schemas_section(text)
         && let Some(parts) = entries(&text[schemas.0..schemas.1])
     {
@@ -235,7 +236,7 @@ fn schemas_section(text: &str) -> Option<(usize, usize)> {
         let starts_here = (0..=indent).any(|depth| starts_entry(line, depth));
         match found {
             Some(schemas) if starts_here => return Some((start + schemas, start + offset)),
-            None if starts_entry(line, indent) && line[indent..].starts_with("schemas:") => {
+            None if starts_entry(line, indent) && line[indent..].trim_end() == "schemas:" => {
                 found = Some(offset);
             }
             _ => {}
@@ -456,6 +457,16 @@ mod tests {
             schemas.parts.concat(),
             spec[start..end]["  schemas:\n".len()..]
         );
+    }
+
+    #[test]
+    fn only_a_key_that_is_schemas_itself_is_cut() {
+        let text = "openapi: 3.0.3\ncomponents:\n  schemas:old:\n    A: {}\n  schemas: # all\n    \
+                    B: {}\n  schemas:\n    C: {}\n  responses: {}\n";
+
+        let (start, end) = schemas_section(text).expect("the spec has schemas");
+
+        assert_eq!(&text[start..end], "  schemas:\n    C: {}\n");
     }
 
     #[test]
