@@ -65,19 +65,16 @@ fn with_header(file: RenderedFile, pieces: Vec<String>, config: &Config) -> Gene
     let size = head.len() + pieces.iter().map(|piece| piece.len() + 1).sum::<usize>();
     let mut contents = String::with_capacity(size);
     contents.push_str(&head);
-    let mut last_line: Option<String> = None;
-    for piece in pieces {
+    let mut last_line: Option<&str> = None;
+    for piece in &pieces {
         let Some(first_line) = piece.lines().next() else {
             continue;
         };
-        if last_line
-            .as_deref()
-            .is_some_and(|last| kind == Kind::Rust && needs_blank_line(last, first_line))
-        {
+        if last_line.is_some_and(|last| needs_blank_line(last, first_line)) {
             contents.push('\n');
         }
-        last_line = piece.lines().next_back().map(str::to_owned);
-        contents.push_str(&piece);
+        last_line = piece.lines().next_back();
+        contents.push_str(piece);
     }
     GeneratedFile { path, contents }
 }

@@ -74,7 +74,7 @@ type SchemaEntries = IndexMap<String, ReferenceOr<Schema>>;
 /// paths (no extensions) among its keys, no path or schema in two parts. The parts are used
 /// only when every one reads cleanly; otherwise (`None`) the spec is read again as a whole,
 /// so that problems are found and placed as always.
-fn read_in_parts(text: &str) -> Option<OpenAPI> {
+fn read_in_parts<'t>(text: &'t str) -> Option<OpenAPI> {
     if text.len() < PARTS_FROM || may_read_differently_in_parts(text) {
         return None;
     }
@@ -83,30 +83,23 @@ fn read_in_parts(text: &str) -> Option<OpenAPI> {
         return None;
     }
     let paths_entries = entries(&text[paths.0..paths.1]).filter(|section| section.head == "paths:");
-    let mut cuts = vec![(paths, paths_entries?)];
+    let mut cuts: Vec<(_, _, MakePart<'t>)> = vec![(paths, paths_entries?, Part::Paths)];
     if let Some(schemas) = schemas_section(text)
         && let Some(parts) = entries(&text[schemas.0..schemas.1])
     {
-        cuts.push((schemas, parts));
+        cuts.push((schemas, parts, Part::Schemas));
     }
-    cuts.sort_by_key(|((start, _), _)| *start);
+    cuts.sort_by_key(|((start, _), _, _)| *start);
 
     let mut rest = String::with_capacity(text.len() / 4);
     let mut parts = Vec::new();
     let mut offset = 0;
-    for ((start, end), section) in &cuts {
+    for ((start, end), section, part) in &cuts {
         rest.push_str(&text[offset..*start]);
         rest.push_str(section.head);
         rest.push_str(" {}\n");
         offset = *end;
-        let is_paths = section.head == "paths:";
-        parts.extend(section.parts.iter().map(|part| {
-            if is_paths {
-                Part::Paths(part)
-            } else {
-                Part::Schemas(part)
-            }
-        }));
+        parts.extend(section.parts.iter().map(|text| part(text)));
     }
     rest.push_str(&text[offset..]);
     parts.insert(0, Part::Rest(&rest));
@@ -159,6 +152,9 @@ enum Part<'t> {
     Paths(&'t str),
     Schemas(&'t str),
 }
+
+/// Which kind of part a piece of a cut section is.
+type MakePart<'t> = fn(&'t str) -> Part<'t>;
 
 /// A part of the spec, read.
 enum Read {

@@ -142,31 +142,30 @@ pub fn doc_comment(text: &str) -> String {
                 "```text".to_owned()
             };
             in_fence = !in_fence;
-            push_doc_line(&mut out, &fence);
-        } else if in_fence {
-            push_doc_line(&mut out, line);
-        } else if line.is_empty() {
-            out.push_str("///\n");
+            push_doc_line(&mut out, &fence, false);
         } else {
-            out.push_str("/// ");
-            push_escaped(&mut out, line);
-            out.push('\n');
+            push_doc_line(&mut out, line, !in_fence);
         }
     }
     if in_fence {
-        push_doc_line(&mut out, "```");
+        push_doc_line(&mut out, "```", false);
     }
     out
 }
 
-fn push_doc_line(out: &mut String, line: &str) {
+/// Pushes `line` as a `///` line, escaped for markdown when `escape` says so.
+fn push_doc_line(out: &mut String, line: &str, escape: bool) {
     if line.is_empty() {
         out.push_str("///\n");
-    } else {
-        out.push_str("/// ");
-        out.push_str(line);
-        out.push('\n');
+        return;
     }
+    out.push_str("/// ");
+    if escape {
+        push_escaped(out, line);
+    } else {
+        out.push_str(line);
+    }
+    out.push('\n');
 }
 
 fn escape_markdown(line: &str) -> String {

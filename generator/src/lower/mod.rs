@@ -124,17 +124,24 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The generated crate's own type names, besides the servers' enum; a schema may take none.
+const OWN_NAMES: [&str; 6] = [
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "ApiError",
+    "Result",
+    "Method",
+];
+
+/// Whether `name` is one the generated crate uses for its own types.
+fn is_reserved(name: &str, config: &Config) -> bool {
+    OWN_NAMES.contains(&name) || name == config.server_enum
+}
+
 /// Names the generated crate uses for its own types, which a schema may not take.
 fn reserved_names(config: &Config) -> HashSet<String> {
-    let own = [
-        "Client",
-        "ClientBuilder",
-        "Error",
-        "ApiError",
-        "Result",
-        "Method",
-    ];
-    let mut taken: HashSet<String> = own.iter().map(|name| (*name).to_owned()).collect();
+    let mut taken: HashSet<String> = OWN_NAMES.iter().map(|name| (*name).to_owned()).collect();
     taken.insert(config.server_enum.clone());
     taken
 }

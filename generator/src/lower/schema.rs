@@ -217,7 +217,7 @@ impl Lowerer<'_> {
             }
             return;
         }
-        if super::reserved_names(self.config).contains(&model.name) {
+        if super::is_reserved(&model.name, self.config) {
             let message = format!(
                 "the Rust name `{}` is the generated crate's own; give this schema another \
                  `title`",
