@@ -163,3 +163,16 @@ fn maps_written_in_another_order_give_the_same_output() {
         assert_eq!(as_written.len(), reordered.len());
     }
 }
+
+#[test]
+fn the_generated_crates_are_as_prettyplease_prints_them() {
+    let target = Target::jobs_client(&xtask::workspace_root());
+    let spec = fs::read_to_string(&target.spec).expect("reads");
+    let synthetic = xtask::synthetic_spec(&spec, 300).expect("the synthetic spec is made");
+    for spec in [spec, synthetic] {
+        let files = openapi_clientgen::generate(&spec, &target.config).expect("generates");
+        if let Err(difference) = openapi_clientgen::format::check_layout(&files) {
+            panic!("{difference}");
+        }
+    }
+}

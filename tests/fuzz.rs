@@ -1,5 +1,6 @@
 //! Random and mutated specs fed to the generator: whatever comes in, it answers with files
-//! or with problems, and never panics.
+//! or with problems, and never panics; and every crate it makes is laid out as prettyplease
+//! prints it, whatever the names and types the spec brings.
 //!
 //! Inputs are mutations of the project's spec and the fixture specs: at the text level
 //! (lines dropped, doubled or swapped, characters and YAML tokens thrown in, text cut
@@ -18,6 +19,7 @@
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use openapi_clientgen::format::check_layout;
 use openapi_clientgen::{Config, generate};
 use serde_json::{Map, Value};
 
@@ -243,6 +245,7 @@ struct Counts {
     generated: u64,
     refused: u64,
     panics: u64,
+    misprinted: u64,
 }
 
 #[test]
@@ -278,7 +281,15 @@ fn no_spec_makes_the_generator_panic() {
         };
         counts.inputs += 1;
         match catch_unwind(AssertUnwindSafe(|| generate(&input, &config))) {
-            Ok(Ok(_)) => counts.generated += 1,
+            Ok(Ok(files)) => {
+                counts.generated += 1;
+                if let Err(difference) = check_layout(&files) {
+                    counts.misprinted += 1;
+                    let kept = report.join(format!("misprinted-{}.yaml", counts.misprinted));
+                    fs::write(kept, &input).expect("the input is kept");
+                    eprintln!("{difference}");
+                }
+            }
             Ok(Err(problems)) => {
                 assert!(
                     !problems.0.is_empty(),
@@ -295,13 +306,20 @@ fn no_spec_makes_the_generator_panic() {
     }
 
     let summary = format!(
-        "{} inputs, {} crates generated, {} refused with problems, {} panics (seed {seed})",
-        counts.inputs, counts.generated, counts.refused, counts.panics
+        "{} inputs, {} crates generated, {} refused with problems, {} panics, {} crates not \
+         as prettyplease prints them (seed {seed})",
+        counts.inputs, counts.generated, counts.refused, counts.panics, counts.misprinted
     );
     fs::write(report.join("summary"), &summary).expect("the summary writes");
     println!("fuzz: {summary}");
     assert_eq!(
         counts.panics,
+        0,
+        "{summary}; the inputs are in {}",
+        report.display()
+    );
+    assert_eq!(
+        counts.misprinted,
         0,
         "{summary}; the inputs are in {}",
         report.display()

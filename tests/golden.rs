@@ -7,6 +7,7 @@
 use std::fs;
 use std::path::Path;
 
+use openapi_clientgen::format::check_layout;
 use openapi_clientgen::{Config, generate};
 
 /// Generates `fixture` and compares the output, all files in one text, with its golden.
@@ -18,6 +19,7 @@ fn check(fixture: &str) {
     let mut config = Config::new(format!("{fixture}-client"), "0.1.0");
     config.spec_path = spec_path;
     let files = generate(&spec, &config).unwrap_or_else(|problems| panic!("{problems}"));
+    check_layout(&files).unwrap_or_else(|difference| panic!("{difference}"));
     let actual: String = files
         .iter()
         .map(|file| format!("==> {} <==\n{}", file.path, file.contents))

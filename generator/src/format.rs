@@ -8,6 +8,14 @@
 //! printed apart, on every core the machine offers, then joined in their order. prettyplease
 //! prints the items of a file one after another, so the joined text is the text of the whole
 //! file printed at once, whatever the number of threads.
+//!
+//! Most of a generated file is regular: setters, fields, the statements that send a
+//! request. The templates write those in the layout prettyplease gives them and mark them as
+//! laid out ([`LAID_OUT`]); a marked region whose every line fits the margin is copied
+//! through, a one-line placeholder standing in for it while the rest is parsed and printed,
+//! and a region with a longer line is left to prettyplease. [`check_layout`] holds a whole
+//! crate to prettyplease's output, and the tests run it over the project's crate, the
+//! fixtures, the synthetic specs and every crate the fuzz test makes.
 
 use crate::parallel::in_parallel;
 use crate::problem::Problem;
@@ -79,6 +87,38 @@ fn with_header(file: RenderedFile, pieces: Vec<String>, config: &Config) -> Gene
     GeneratedFile { path, contents }
 }
 
+/// Checks that every Rust file of `files` is what syn and prettyplease make of it when it is
+/// printed whole, with the blank lines between items, after its header: that lifting doc
+/// comments and laid-out regions, and cutting files into pieces, change nothing. The tests
+/// run it over generated crates; on a difference it names the file and the first line.
+pub fn check_layout(files: &[GeneratedFile]) -> Result<(), String> {
+    for file in files.iter().filter(|file| file.path.ends_with(".rs")) {
+        let body = file
+            .contents
+            .split_once("\n\n")
+            .map_or(file.contents.as_str(), |(_, body)| body);
+        let syntax = syn::parse_file(body)
+            .map_err(|error| format!("`{}` does not parse: {error}", file.path))?;
+        let printed = space_items(&prettyplease::unparse(&syntax));
+        if printed != body {
+            let line = printed
+                .lines()
+                .zip(body.lines())
+                .position(|(printed, written)| printed != written)
+                .unwrap_or_else(|| printed.lines().count().min(body.lines().count()));
+            return Err(format!(
+                "`{}` is not as prettyplease prints it, from line {} of its body on: `{}` where \
+                 prettyplease prints `{}`",
+                file.path,
+                line + 1,
+                body.lines().nth(line).unwrap_or_default(),
+                printed.lines().nth(line).unwrap_or_default()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The line, a plain comment that syn drops, that templates put between two top-level
 /// items where the format stage may cut a file.
 pub const ITEM_BREAK: &str = "//@@ item break";
@@ -124,61 +164,187 @@ fn pieces(text: &str) -> Vec<&str> {
 
 /// One piece of a file, parsed and printed.
 ///
-/// Doc comments are only text to prettyplease: it prints each `///` line as it was, at the
-/// indentation of what it documents. So each run of them is taken out before parsing, a short
-/// placeholder attribute standing in for it, and put back after printing; this spares syn a
-/// good part of its work, as the spec's descriptions make up much of a generated file. Should
-/// a placeholder not come out on a line of its own, the piece is printed as it is instead.
+/// Two kinds of text are only copied through: doc comments, which prettyplease prints as they
+/// were at the indentation of what they document, and the regions a template has written
+/// in the layout prettyplease gives them (see [`LAID_OUT`]). Each run of doc lines and each
+/// region that [`is_laid_out`] is taken out before parsing, a short placeholder standing in
+/// for it, and put back after printing; this spares syn most of its work, as descriptions
+/// and setters make up much of a generated file. Should a placeholder not come out on a
+/// line of its own at the indentation of what it stands for, the piece is printed as it is
+/// instead: the markers are plain comments, which syn drops.
 fn print(piece: &str) -> Result<String, syn::Error> {
-    let (code, docs) = lift_docs(piece);
-    let printed = prettyplease::unparse(&syn::parse_file(&code)?);
-    match restore_docs(&printed, &docs) {
+    let lifted = lift(piece);
+    let printed = prettyplease::unparse(&syn::parse_file(&lifted.code)?);
+    match restore(&printed, &lifted) {
         Some(restored) => Ok(restored),
         None => syn::parse_file(piece).map(|syntax| prettyplease::unparse(&syntax)),
     }
 }
 
+/// The line a template writes before a region that it has written as prettyplease prints
+/// it: one or more impl items, statements or top-level items, each line of code at the
+/// indentation prettyplease gives it; blank lines are dropped, and doc comments take the
+/// indentation of the code after them. [`END_LAID_OUT`] closes the region. Regions may hold
+/// regions: when the outer one is not laid out, the inner ones still may be.
+pub const LAID_OUT: &str = "//@@ laid out";
+
+/// The line a template writes before a region of struct fields written as prettyplease
+/// prints them; [`END_LAID_OUT`] closes it.
+pub const LAID_OUT_FIELDS: &str = "//@@ laid out fields";
+
+/// The line that closes a region opened by [`LAID_OUT`] or [`LAID_OUT_FIELDS`].
+pub const END_LAID_OUT: &str = "//@@ end laid out";
+
+/// The widest line prettyplease leaves unbroken: its margin.
+const MARGIN: usize = 89;
+
 /// The attribute that stands in for a run of doc comments while a piece is parsed.
 const DOC_PLACEHOLDER: &str = "#[__doc_comments]";
 
-/// `piece` with each run of `///` lines replaced by [`DOC_PLACEHOLDER`], and the text of
-/// every run, after its `///`.
-fn lift_docs(piece: &str) -> (String, Vec<Vec<&str>>) {
-    let mut code = String::with_capacity(piece.len());
-    let mut docs: Vec<Vec<&str>> = Vec::new();
+/// The item, impl item or statement that stands in for a region of [`LAID_OUT`].
+const ITEMS_PLACEHOLDER: &str = "__laid_out!();";
+
+/// The field that stands in for a region of [`LAID_OUT_FIELDS`].
+const FIELDS_PLACEHOLDER: &str = "__laid_out: (),";
+
+/// A piece with its doc comments and laid-out regions taken out.
+struct Lifted<'p> {
+    /// The piece with a placeholder line for each run of doc lines and each region.
+    code: String,
+    /// The text of every run of doc lines, after its `///`, in order.
+    docs: Vec<Vec<&'p str>>,
+    /// The lines of every region but its blank ones, in order.
+    regions: Vec<Vec<&'p str>>,
+}
+
+/// `piece` with each run of `///` lines replaced by [`DOC_PLACEHOLDER`] and each laid-out
+/// region that [`is_laid_out`] by its placeholder; a region that is not is left in place,
+/// its markers dropped, to be formatted as the rest is.
+fn lift(piece: &str) -> Lifted<'_> {
+    // The lines keep a `\r` before their `\n`, which keeps a region from being laid out.
+    let lines: Vec<&str> = piece
+        .split_inclusive('\n')
+        .map(|line| line.strip_suffix('\n').unwrap_or(line))
+        .collect();
+    let mut lifted = Lifted {
+        code: String::with_capacity(piece.len()),
+        docs: Vec::new(),
+        regions: Vec::new(),
+    };
     let mut in_run = false;
-    for line in piece.lines() {
-        let doc = line
-            .trim_start()
-            .strip_prefix("///")
-            .filter(|text| !text.starts_with('/'));
-        match doc {
-            Some(text) if in_run => docs.last_mut().into_iter().for_each(|run| run.push(text)),
+    let mut index = 0;
+    while let Some(&line) = lines.get(index) {
+        index += 1;
+        let placeholder = match line.trim() {
+            LAID_OUT => ITEMS_PLACEHOLDER,
+            LAID_OUT_FIELDS => FIELDS_PLACEHOLDER,
+            END_LAID_OUT => continue,
+            _ => "",
+        };
+        if !placeholder.is_empty() {
+            in_run = false;
+            let end = region_end(&lines, index);
+            let region: Vec<&str> = lines[index..end]
+                .iter()
+                .copied()
+                .filter(|line| !line.is_empty() && !is_marker(line))
+                .collect();
+            if is_laid_out(&region) {
+                lifted.regions.push(region);
+                lifted.code.push_str(placeholder);
+                lifted.code.push('\n');
+                index = end + 1;
+            }
+            continue;
+        }
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        match doc_text(line) {
+            Some(text) if in_run => lifted
+                .docs
+                .last_mut()
+                .into_iter()
+                .for_each(|run| run.push(text)),
             Some(text) => {
-                docs.push(vec![text]);
-                code.push_str(DOC_PLACEHOLDER);
-                code.push('\n');
+                lifted.docs.push(vec![text]);
+                lifted.code.push_str(DOC_PLACEHOLDER);
+                lifted.code.push('\n');
                 in_run = true;
             }
             None => {
-                code.push_str(line);
-                code.push('\n');
+                lifted.code.push_str(line);
+                lifted.code.push('\n');
                 in_run = false;
             }
         }
     }
-    (code, docs)
+    lifted
+}
+
+/// The index of the line that closes the region whose lines start at `start`, past the
+/// regions inside it; the end of the piece when the region is not closed.
+fn region_end(lines: &[&str], start: usize) -> usize {
+    let mut depth = 0_usize;
+    for (index, line) in lines.iter().enumerate().skip(start) {
+        match line.trim() {
+            LAID_OUT | LAID_OUT_FIELDS => depth += 1,
+            END_LAID_OUT if depth == 0 => return index,
+            END_LAID_OUT => depth -= 1,
+            _ => {}
+        }
+    }
+    lines.len()
+}
+
+/// Whether `line` opens or closes a laid-out region.
+fn is_marker(line: &str) -> bool {
+    matches!(line.trim(), LAID_OUT | LAID_OUT_FIELDS | END_LAID_OUT)
+}
+
+/// The text of a doc line after its `///`; `None` for any other line, `////` comments too.
+fn doc_text(line: &str) -> Option<&str> {
+    line.trim_start()
+        .strip_prefix("///")
+        .filter(|text| !text.starts_with('/'))
+}
+
+/// Whether a region's lines, blank ones left out, are what prettyplease would print for
+/// them, as far as a line tells: no tab and no blank at a line's end, no comment but doc
+/// comments, which take the indentation of the code they document, no line of code past the
+/// margin, so that none would be broken, and code last. Doc comments may be longer, since
+/// they are never broken. The tests hold every generated file to prettyplease's output.
+fn is_laid_out(region: &[&str]) -> bool {
+    let plain = |line: &&str| !line.ends_with(char::is_whitespace) && !line.contains('\t');
+    let code = |line: &&str| line.len() <= MARGIN && !line.contains("//") && !line.contains("/*");
+    region.last().is_some_and(code)
+        && region
+            .iter()
+            .all(|line| plain(line) && (doc_text(line).is_some() || code(line)))
 }
 
 /// Puts every run of doc comments back where its placeholder was printed, at the
-/// placeholder's indentation; `None` when the placeholders are not each on a line of their own.
-fn restore_docs(printed: &str, docs: &[Vec<&str>]) -> Option<String> {
-    let size: usize = docs.iter().flatten().map(|text| text.len() + 8).sum();
+/// placeholder's indentation, and every region where its placeholder was printed, checking
+/// that the placeholder's indentation is the region's; `None` when a placeholder is not on
+/// a line of its own or not where its region belongs.
+fn restore(printed: &str, lifted: &Lifted<'_>) -> Option<String> {
+    let size: usize = lifted
+        .docs
+        .iter()
+        .flatten()
+        .map(|text| text.len() + 8)
+        .sum::<usize>()
+        + lifted
+            .regions
+            .iter()
+            .flatten()
+            .map(|line| line.len() + 9)
+            .sum::<usize>();
     let mut out = String::with_capacity(printed.len() + size);
-    let mut runs = docs.iter();
+    let mut runs = lifted.docs.iter();
+    let mut regions = lifted.regions.iter();
     for line in printed.lines() {
-        if line.trim_start() == DOC_PLACEHOLDER {
-            let indent = &line[..line.len() - DOC_PLACEHOLDER.len()];
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        if trimmed == DOC_PLACEHOLDER {
             for text in runs.next()? {
                 out.push_str(indent);
                 out.push_str("///");
@@ -186,14 +352,47 @@ fn restore_docs(printed: &str, docs: &[Vec<&str>]) -> Option<String> {
                 out.push_str(text.trim_end());
                 out.push('\n');
             }
-        } else if line.contains(DOC_PLACEHOLDER) {
+        } else if trimmed == ITEMS_PLACEHOLDER || trimmed == FIELDS_PLACEHOLDER {
+            restore_region(&mut out, regions.next()?, indent)?;
+        } else if line.contains(DOC_PLACEHOLDER)
+            || line.contains(ITEMS_PLACEHOLDER)
+            || line.contains(FIELDS_PLACEHOLDER)
+        {
             return None;
         } else {
             out.push_str(line);
             out.push('\n');
         }
     }
-    runs.next().is_none().then_some(out)
+    (runs.next().is_none() && regions.next().is_none()).then_some(out)
+}
+
+/// Puts a region's lines on `out`, each doc line at the indentation of the code after it;
+/// `None` unless the region's first line of code is at `indent`, where its placeholder was.
+fn restore_region(out: &mut String, region: &[&str], indent: &str) -> Option<()> {
+    let mut docs: Vec<&str> = Vec::new();
+    let mut first = true;
+    for line in region {
+        if let Some(text) = doc_text(line) {
+            docs.push(text);
+            continue;
+        }
+        let code = line.trim_start();
+        let own_indent = &line[..line.len() - code.len()];
+        if first && own_indent != indent {
+            return None;
+        }
+        first = false;
+        for text in docs.drain(..) {
+            out.push_str(own_indent);
+            out.push_str("///");
+            out.push_str(text);
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    Some(())
 }
 
 /// Puts a blank line between items, which prettyplease does not: after the crate's docs and
@@ -323,6 +522,134 @@ mod tests {
         assert!(
             printed.contains("    /// The second.\n    pub b: u8,"),
             "{printed}"
+        );
+    }
+
+    /// `piece` as prettyplease prints it whole, the markers being plain comments.
+    fn printed_whole(piece: &str) -> String {
+        prettyplease::unparse(&syn::parse_file(piece).expect("the piece parses"))
+    }
+
+    const SETTERS: &str = "impl Thing {\n//@@ laid out\n/// Sets `a`.\n///\n/// More.\n    \
+                           pub fn a(mut self, value: impl Into<String>) -> Self {\n        \
+                           self.a = Some(value.into());\n        self\n    }\n\n    /// Sets \
+                           `b`.\n    pub fn b(mut self, value: u8) -> Self {\n        self.b = \
+                           Some(value);\n        self\n    }\n//@@ end laid out\n}\n";
+
+    #[test]
+    fn a_laid_out_region_is_taken_as_written() {
+        let lifted = lift(SETTERS);
+        assert_eq!(lifted.regions.len(), 1);
+        assert_eq!(lifted.code, "impl Thing {\n__laid_out!();\n}\n");
+
+        let printed = print(SETTERS).expect("the piece prints");
+
+        assert_eq!(printed, printed_whole(SETTERS));
+        assert!(
+            printed.contains("    /// Sets `a`.\n    ///\n    /// More.\n"),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn a_region_with_a_line_past_the_margin_is_left_to_prettyplease() {
+        // The line is 57 columns besides the name.
+        let long = "a".repeat(MARGIN + 1 - 57);
+        let piece = SETTERS.replace("pub fn a(", &format!("pub fn {long}("));
+        assert!(piece.lines().any(|line| line.len() == MARGIN + 1));
+        assert!(lift(&piece).regions.is_empty());
+
+        let printed = print(&piece).expect("the piece prints");
+
+        assert_eq!(printed, printed_whole(&piece));
+        assert!(
+            printed.contains(&format!("pub fn {long}(\n        mut self,\n")),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn a_line_at_the_margin_fits() {
+        let long = "a".repeat(MARGIN - 57);
+        let piece = SETTERS.replace("pub fn a(", &format!("pub fn {long}("));
+        assert!(piece.lines().any(|line| line.len() == MARGIN));
+        assert_eq!(lift(&piece).regions.len(), 1);
+
+        assert_eq!(
+            print(&piece).expect("the piece prints"),
+            printed_whole(&piece)
+        );
+    }
+
+    #[test]
+    fn a_region_at_another_indentation_than_its_placeholder_makes_the_piece_print_whole() {
+        let piece = SETTERS
+            .replace("    pub fn b(", "  pub fn b(")
+            .replace("    /// Sets `a`.", "/// Sets `a`.");
+        let piece = piece.replacen("    pub fn a(", "      pub fn a(", 1);
+        assert_eq!(lift(&piece).regions.len(), 1, "the lines themselves pass");
+
+        let printed = print(&piece).expect("the piece prints");
+
+        assert_eq!(printed, printed_whole(&piece));
+    }
+
+    #[test]
+    fn an_inner_region_is_taken_when_the_outer_one_is_not() {
+        let piece = format!(
+            "//@@ laid out\npub struct Thing {{\n//@@ laid out fields\n    /// A.\n    \
+             #[serde(rename = \"a\")]\n    pub a: u8,\n//@@ end laid out\n//@@ laid out \
+             fields\n    pub {}: u8,\n//@@ end laid out\n}}\n//@@ end laid out\n",
+            "b".repeat(MARGIN)
+        );
+        let lifted = lift(&piece);
+        assert_eq!(lifted.regions.len(), 1, "{}", lifted.code);
+        assert!(lifted.code.contains(FIELDS_PLACEHOLDER));
+
+        let printed = print(&piece).expect("the piece prints");
+
+        assert_eq!(printed, printed_whole(&piece));
+        assert!(printed.contains("    /// A.\n    #[serde(rename = \"a\")]\n    pub a: u8,\n"));
+    }
+
+    #[test]
+    fn comments_and_blanks_at_line_ends_keep_a_region_from_being_laid_out() {
+        for line in [
+            "    let a = 1; // one",
+            "    let a = 1;  ",
+            "\tlet a = 1;",
+            "    /* a */",
+        ] {
+            assert!(!is_laid_out(&[line]), "{line:?}");
+        }
+        assert!(!is_laid_out(&["    /// A doc with nothing after it."]));
+        assert!(!is_laid_out(&[]));
+        assert!(!is_laid_out(&["//// not a doc, but code", "x"]));
+        assert!(is_laid_out(&[
+            "/// A doc longer than the margin may be: it is never broken, \
+                               whatever its length, as prettyplease prints docs as they are.",
+            "    let a = 1;"
+        ]));
+    }
+
+    #[test]
+    fn check_layout_names_a_region_a_template_wrote_out_of_layout() {
+        let text = "pub fn thing() -> Thing {\n//@@ laid out\n    Thing { alpha: None, beta: None, \
+                    gamma: None }\n//@@ end laid out\n}\n";
+        let mut config = Config::new("items", "0.1.0");
+        config.command = "make".to_owned();
+        let file = RenderedFile {
+            path: "src/thing.rs".to_owned(),
+            kind: Kind::Rust,
+            text: text.to_owned(),
+        };
+        let files = format(vec![file], &config).expect("the file formats");
+
+        let difference = check_layout(&files).expect_err("prettyplease breaks the expression");
+
+        assert!(
+            difference.contains("`src/thing.rs` is not as prettyplease prints it, from line 2"),
+            "{difference}"
         );
     }
 

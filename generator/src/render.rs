@@ -7,6 +7,7 @@
 use askama::Template;
 
 use crate::Config;
+use crate::format::{END_LAID_OUT, LAID_OUT};
 use crate::ir::{
     Api, Field, HttpMethod, Model, ModelKind, Operation, Param, ParamLocation, PathPart, TypeRef,
     Wait,
@@ -324,6 +325,34 @@ impl Model {
         }
     }
 
+    /// The struct's `new`, with its doc comment: a laid-out region when prettyplease's
+    /// layout of its body can be told in advance.
+    pub fn new_fn(&self) -> String {
+        let ModelKind::Struct(fields) = &self.kind else {
+            return String::new();
+        };
+        let mut head =
+            String::from("    /// A value with the required fields set and the others unset.\n");
+        if self.required_count() > 7 {
+            head.push_str("    #[allow(clippy::too_many_arguments)]\n");
+        }
+        let params: Vec<String> = fields
+            .iter()
+            .filter(|field| field.required)
+            .map(|field| format!("{}: impl Into<{}>", field.rust_name, field.ty.rust()))
+            .collect();
+        let inits: Vec<String> = fields
+            .iter()
+            .map(|field| format!("{}: {}", field.rust_name, field.init()))
+            .collect();
+        function(
+            &head,
+            &signature("pub fn new", &params, " -> Self {"),
+            "Self",
+            &inits,
+        )
+    }
+
     /// Whether every field is optional, so the struct can derive `Default`.
     pub fn all_optional(&self) -> bool {
         match &self.kind {
@@ -523,6 +552,38 @@ impl Operation {
         }
     }
 
+    /// The client method that starts the request, with its doc comment: a laid-out region
+    /// when prettyplease's layout of its body can be told in advance.
+    pub fn client_method(&self) -> String {
+        let mut head = self.doc();
+        if self.deprecated {
+            head.push_str("    #[deprecated = \"the spec marks this operation deprecated\"]\n");
+        }
+        let mut params = vec!["&self".to_owned()];
+        let mut inits = vec!["client: self".to_owned()];
+        params.extend(
+            self.required_params()
+                .map(|param| format!("{}: {}", param.rust_name, param.arg_type())),
+        );
+        inits.extend(self.params.iter().map(Param::init));
+        if let Some(body) = &self.body {
+            if body.required {
+                params.push(format!("body: {}", body.ty.rust_with("models::")));
+                inits.push("body".to_owned());
+            } else {
+                inits.push("body: None".to_owned());
+            }
+        }
+        let name = format!("pub fn {}", self.method_name);
+        let tail = format!(" -> {}<'_> {{", self.builder_name);
+        function(
+            &head,
+            &signature(&name, &params, &tail),
+            &self.builder_name,
+            &inits,
+        )
+    }
+
     /// Whether `send` adds anything to the request after making it.
     pub fn builds_request(&self) -> bool {
         self.body.is_some()
@@ -549,17 +610,17 @@ impl Operation {
             .map_or_else(|| "()".to_owned(), |ty| ty.rust_with("models::"))
     }
 
-    /// Statements that build the encoded path in `path`.
+    /// Statements that build the encoded path in `path`, laid out as the body of `send`.
     pub fn path_code(&self) -> String {
-        let mut code = String::from("let mut path = String::new();\n");
+        let mut code = format!("{LAID_OUT}\n{BODY}let mut path = String::new();\n");
         for part in &self.path_parts {
             match part {
                 PathPart::Literal(text) if text.chars().count() == 1 => {
                     let single: String = text.chars().flat_map(char::escape_default).collect();
-                    code.push_str(&format!("path.push('{single}');\n"));
+                    code.push_str(&format!("{BODY}path.push('{single}');\n"));
                 }
                 PathPart::Literal(text) => {
-                    code.push_str(&format!("path.push_str({});\n", string_literal(text)));
+                    code.push_str(&format!("{BODY}path.push_str({});\n", string_literal(text)));
                 }
                 PathPart::Param(rust_name) => {
                     let param = self.params.iter().find(|p| &p.rust_name == rust_name);
@@ -568,16 +629,18 @@ impl Operation {
                         |param| (param.wire_name.clone(), param.segment_text()),
                     );
                     code.push_str(&format!(
-                        "path.push_str(&encoding::path_segment({}, {text})?);\n",
+                        "{BODY}path.push_str(&encoding::path_segment({}, {text})?);\n",
                         string_literal(&wire)
                     ));
                 }
             }
         }
+        code.push_str(END_LAID_OUT);
         code
     }
 
-    /// Statements that add the query and header parameters to `request`.
+    /// Statements that add the query and header parameters to `request`, laid out as the
+    /// body of `send`, one region each.
     pub fn params_code(&self) -> String {
         let mut code = String::new();
         for param in &self.params {
@@ -588,33 +651,77 @@ impl Operation {
             };
             let wire = string_literal(&param.wire_name);
             let field = format!("self.{}", param.rust_name);
-            let (binding, source) = if param.required {
-                ("value".to_owned(), format!("let value = &{field};\n"))
+            code.push_str(LAID_OUT);
+            code.push('\n');
+            let indent = if param.required {
+                code.push_str(&format!("{BODY}let value = &{field};\n"));
+                BODY.to_owned()
             } else {
-                (
-                    "value".to_owned(),
-                    format!("if let Some(value) = &{field} {{\n"),
-                )
+                code.push_str(&format!("{BODY}if let Some(value) = &{field} {{\n"));
+                format!("{BODY}    ")
             };
-            code.push_str(&source);
             match &param.ty {
                 TypeRef::Array(item) => {
                     let text = text_of(item, "item");
                     code.push_str(&format!(
-                        "for item in {binding} {{ request.{method}({wire}, {text}){check}; }}\n"
+                        "{indent}for item in value {{\n{indent}    request.{method}({wire}, \
+                         {text}){check};\n{indent}}}\n"
                     ));
                 }
                 ty => {
-                    let text = text_of(ty, binding.as_str());
-                    code.push_str(&format!("request.{method}({wire}, {text}){check};\n"));
+                    let text = text_of(ty, "value");
+                    code.push_str(&format!(
+                        "{indent}request.{method}({wire}, {text}){check};\n"
+                    ));
                 }
             }
             if !param.required {
-                code.push_str("}\n");
+                code.push_str(&format!("{BODY}}}\n"));
             }
+            code.push_str(END_LAID_OUT);
+            code.push('\n');
         }
         code
     }
+}
+
+/// The indentation of a statement in the body of a method.
+const BODY: &str = "        ";
+
+/// The widest line prettyplease leaves unbroken.
+const MARGIN: usize = 89;
+
+/// A method's signature as prettyplease prints it: on one line when that fits the margin,
+/// else one parameter a line. A parameter too long for a line of its own is broken further
+/// by prettyplease, and the line check of the format stage sends the method to it.
+fn signature(head: &str, params: &[String], tail: &str) -> String {
+    let line = format!("    {head}({}){tail}", params.join(", "));
+    if line.len() <= MARGIN {
+        return line;
+    }
+    let mut text = format!("    {head}(\n");
+    for param in params {
+        text.push_str(&format!("        {param},\n"));
+    }
+    text.push_str(&format!("    ){tail}"));
+    text
+}
+
+/// A method whose body is the struct expression `path { fields }`, after `head` (its doc
+/// comment and attributes) and `signature`. prettyplease breaks a struct expression, one
+/// field a line, when it is wider than 34 columns on one line; one that is clearly wider is
+/// written so and marked laid out, any other left for prettyplease to lay out.
+fn function(head: &str, signature: &str, path: &str, fields: &[String]) -> String {
+    let one_line = format!("{path} {{ {} }}", fields.join(", "));
+    if one_line.len() <= 40 {
+        return format!("{head}{signature}\n        {one_line}\n    }}");
+    }
+    let mut text = format!("{LAID_OUT}\n{head}{signature}\n        {path} {{\n");
+    for field in fields {
+        text.push_str(&format!("            {field},\n"));
+    }
+    text.push_str(&format!("        }}\n    }}\n{END_LAID_OUT}"));
+    text
 }
 
 impl Param {
