@@ -235,7 +235,12 @@ fn lift(piece: &str) -> Lifted<'_> {
     let mut index = 0;
     while let Some(&line) = lines.get(index) {
         index += 1;
-        let placeholder = match line.trim() {
+        let marker = if line.trim_start().starts_with("//@@") {
+            line.trim()
+        } else {
+            ""
+        };
+        let placeholder = match marker {
             LAID_OUT => ITEMS_PLACEHOLDER,
             LAID_OUT_FIELDS => FIELDS_PLACEHOLDER,
             END_LAID_OUT => continue,
@@ -314,7 +319,13 @@ fn doc_text(line: &str) -> Option<&str> {
 /// they are never broken. The tests hold every generated file to prettyplease's output.
 fn is_laid_out(region: &[&str]) -> bool {
     let plain = |line: &&str| !line.ends_with(char::is_whitespace) && !line.contains('\t');
-    let code = |line: &&str| line.len() <= MARGIN && !line.contains("//") && !line.contains("/*");
+    let code = |line: &&str| {
+        line.len() <= MARGIN
+            && !line
+                .as_bytes()
+                .windows(2)
+                .any(|pair| pair[0] == b'/' && matches!(pair[1], b'/' | b'*'))
+    };
     region.last().is_some_and(code)
         && region
             .iter()
