@@ -31,9 +31,16 @@ struct Outcomes {
 
 impl<'a> Lowerer<'a> {
     /// Lowers every operation, ordered by path and then by method.
-    pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
-        let mut operations: Vec<Operation> = Vec::new();
-        for (path, item) in self.document.paths.iter() {
+    /// Lowers the operations of `paths`, each with its JSON pointer, in their order.
+    pub(super) fn lower_operations<'p>(
+        &mut self,
+        paths: impl Iterator<Item = (&'p String, &'p ReferenceOr<PathItem>)>,
+    ) -> Vec<(String, Operation)>
+    where
+        'a: 'p,
+    {
+        let mut operations = Vec::new();
+        for (path, item) in paths {
             let item_at = pointer(&["paths", path]);
             let ReferenceOr::Item(item) = item else {
                 self.problem(item_at, "a `$ref` path item is not supported; write it out");
@@ -41,29 +48,11 @@ impl<'a> Lowerer<'a> {
             };
             for (method, operation) in item.iter() {
                 let at = format!("{item_at}/{method}");
-                let Some(lowered) = self.lower_operation(path, method, item, operation, &at) else {
-                    continue;
-                };
-                if let Some(twin) = operations
-                    .iter()
-                    .find(|o| o.method_name == lowered.method_name)
-                {
-                    let message = format!(
-                        "operationId `{}` gives the method name `{}`, which `{}` ({} {}) \
-                         already has; operation ids must differ in more than case",
-                        lowered.id,
-                        lowered.method_name,
-                        twin.id,
-                        twin.http_method.as_str(),
-                        twin.path
-                    );
-                    self.problem(format!("{at}/operationId"), message);
-                    continue;
+                if let Some(lowered) = self.lower_operation(path, method, item, operation, &at) {
+                    operations.push((at, lowered));
                 }
-                operations.push(lowered);
             }
         }
-        operations.sort_by(|a, b| (&a.path, a.http_method).cmp(&(&b.path, b.http_method)));
         operations
     }
 
@@ -233,7 +222,7 @@ impl<'a> Lowerer<'a> {
     /// the query.
     fn check_parameter_type(&mut self, ty: &TypeRef, location: ParamLocation, at: &str) {
         let scalar = |ty: &TypeRef| match ty {
-            TypeRef::Named(name) => self.models.get(name).is_some_and(|model| {
+            TypeRef::Named(name) => self.model(name).is_some_and(|model| {
                 matches!(model.kind, ModelKind::Enum(_) | ModelKind::IntEnum(_))
             }),
             TypeRef::Json | TypeRef::Array(_) | TypeRef::Map(_) => false,

@@ -204,7 +204,19 @@ impl Lowerer<'_> {
         });
     }
 
-    fn add_model(&mut self, model: Model) {
+    pub(super) fn add_model(&mut self, model: Model) {
+        if let Some(repeats) = &mut self.repeats {
+            // In a pass, the merge decides; the pass keeps the first model of each name for
+            // itself to see.
+            if self.models.contains_key(&model.name)
+                || self.base.is_some_and(|base| base.contains_key(&model.name))
+            {
+                repeats.push(model);
+            } else {
+                self.models.insert(model.name.clone(), model);
+            }
+            return;
+        }
         if let Some(existing) = self.models.get(&model.name) {
             // The same titled schema written out in two places is one type.
             if existing.kind != model.kind {
