@@ -10,7 +10,7 @@
 //! file printed at once, whatever the number of threads.
 //!
 //! Most of a generated file is regular: setters, fields, the statements that send a
-//! request. The templates write those in the layout prettyplease gives them and mark them as
+//! request, the impls of an enum. The templates write those in the layout prettyplease gives them and mark them as
 //! laid out ([`LAID_OUT`]); a marked region whose every line fits the margin is copied
 //! through, a one-line placeholder standing in for it while the rest is parsed and printed,
 //! and a region with a longer line is left to prettyplease. [`check_layout`] holds a whole
