@@ -196,7 +196,7 @@ pub const LAID_OUT_FIELDS: &str = "//@@ laid out fields";
 pub const END_LAID_OUT: &str = "//@@ end laid out";
 
 /// The widest line prettyplease leaves unbroken: its margin.
-const MARGIN: usize = 89;
+pub(crate) const MARGIN: usize = 89;
 
 /// The attribute that stands in for a run of doc comments while a piece is parsed.
 const DOC_PLACEHOLDER: &str = "#[__doc_comments]";

@@ -7,7 +7,7 @@
 use askama::Template;
 
 use crate::Config;
-use crate::format::{END_LAID_OUT, LAID_OUT};
+use crate::format::{END_LAID_OUT, LAID_OUT, MARGIN};
 use crate::ir::{
     Api, Field, HttpMethod, Model, ModelKind, Operation, Param, ParamLocation, PathPart, TypeRef,
     Wait,
@@ -688,9 +688,6 @@ impl Operation {
 /// The indentation of a statement in the body of a method.
 const BODY: &str = "        ";
 
-/// The widest line prettyplease leaves unbroken.
-const MARGIN: usize = 89;
-
 /// A method's signature as prettyplease prints it: on one line when that fits the margin,
 /// else one parameter a line. A parameter too long for a line of its own is broken further
 /// by prettyplease, and the line check of the format stage sends the method to it.
@@ -707,13 +704,17 @@ fn signature(head: &str, params: &[String], tail: &str) -> String {
     text
 }
 
+/// How wide a struct expression must be on one line to be written broken, one field a line,
+/// as a laid-out region. prettyplease breaks one that is wider than 34 columns; those near
+/// that width are left for it to lay out.
+const CLEARLY_BROKEN: usize = 40;
+
 /// A method whose body is the struct expression `path { fields }`, after `head` (its doc
-/// comment and attributes) and `signature`. prettyplease breaks a struct expression, one
-/// field a line, when it is wider than 34 columns on one line; one that is clearly wider is
-/// written so and marked laid out, any other left for prettyplease to lay out.
+/// comment and attributes) and `signature`: a laid-out region when the expression is wider
+/// than [`CLEARLY_BROKEN`], else written on one line for prettyplease to lay out.
 fn function(head: &str, signature: &str, path: &str, fields: &[String]) -> String {
     let one_line = format!("{path} {{ {} }}", fields.join(", "));
-    if one_line.len() <= 40 {
+    if one_line.len() <= CLEARLY_BROKEN {
         return format!("{head}{signature}\n        {one_line}\n    }}");
     }
     let mut text = format!("{LAID_OUT}\n{head}{signature}\n        {path} {{\n");
