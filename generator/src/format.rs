@@ -10,10 +10,10 @@
 //! file printed at once, whatever the number of threads.
 //!
 //! Most of a generated file is regular: setters, fields, the statements that send a
-//! request, the impls of an enum. The templates write those in the layout prettyplease gives them and mark them as
-//! laid out ([`LAID_OUT`]); a marked region whose every line fits the margin is copied
-//! through, a one-line placeholder standing in for it while the rest is parsed and printed,
-//! and a region with a longer line is left to prettyplease. [`check_layout`] holds a whole
+//! request, the impls of an enum. The templates write those in the layout prettyplease gives
+//! them and mark them as laid out ([`LAID_OUT`]); a marked region whose every line fits the
+//! margin is copied through, a one-line placeholder standing in for it while the rest is
+//! parsed and printed, and a region with a longer line is left to prettyplease. [`check_layout`] holds a whole
 //! crate to prettyplease's output, and the tests run it over the project's crate, the
 //! fixtures, the synthetic specs and every crate the fuzz test makes.
 
@@ -235,12 +235,7 @@ fn lift(piece: &str) -> Lifted<'_> {
     let mut index = 0;
     while let Some(&line) = lines.get(index) {
         index += 1;
-        let marker = if line.trim_start().starts_with("//@@") {
-            line.trim()
-        } else {
-            ""
-        };
-        let placeholder = match marker {
+        let placeholder = match marker(line) {
             LAID_OUT => ITEMS_PLACEHOLDER,
             LAID_OUT_FIELDS => FIELDS_PLACEHOLDER,
             END_LAID_OUT => continue,
@@ -252,7 +247,7 @@ fn lift(piece: &str) -> Lifted<'_> {
             let region: Vec<&str> = lines[index..end]
                 .iter()
                 .copied()
-                .filter(|line| !line.is_empty() && !is_marker(line))
+                .filter(|line| !line.is_empty() && marker(line).is_empty())
                 .collect();
             if is_laid_out(&region) {
                 lifted.regions.push(region);
@@ -290,7 +285,7 @@ fn lift(piece: &str) -> Lifted<'_> {
 fn region_end(lines: &[&str], start: usize) -> usize {
     let mut depth = 0_usize;
     for (index, line) in lines.iter().enumerate().skip(start) {
-        match line.trim() {
+        match marker(line) {
             LAID_OUT | LAID_OUT_FIELDS => depth += 1,
             END_LAID_OUT if depth == 0 => return index,
             END_LAID_OUT => depth -= 1,
@@ -300,9 +295,14 @@ fn region_end(lines: &[&str], start: usize) -> usize {
     lines.len()
 }
 
-/// Whether `line` opens or closes a laid-out region.
-fn is_marker(line: &str) -> bool {
-    matches!(line.trim(), LAID_OUT | LAID_OUT_FIELDS | END_LAID_OUT)
+/// The marker `line` holds, [`LAID_OUT`], [`LAID_OUT_FIELDS`] or [`END_LAID_OUT`] among
+/// them, trimmed; empty for any other line.
+fn marker(line: &str) -> &str {
+    if line.trim_start().starts_with("//@@") {
+        line.trim()
+    } else {
+        ""
+    }
 }
 
 /// The text of a doc line after its `///`; `None` for any other line, `////` comments too.
@@ -357,17 +357,15 @@ fn restore(printed: &str, lifted: &Lifted<'_>) -> Option<String> {
         let indent = &line[..line.len() - trimmed.len()];
         if trimmed == DOC_PLACEHOLDER {
             for text in runs.next()? {
-                out.push_str(indent);
-                out.push_str("///");
                 // The printer drops the blanks at the end of a line, the doc's as well.
-                out.push_str(text.trim_end());
-                out.push('\n');
+                push_doc(&mut out, indent, text.trim_end());
             }
         } else if trimmed == ITEMS_PLACEHOLDER || trimmed == FIELDS_PLACEHOLDER {
             restore_region(&mut out, regions.next()?, indent)?;
-        } else if line.contains(DOC_PLACEHOLDER)
-            || line.contains(ITEMS_PLACEHOLDER)
-            || line.contains(FIELDS_PLACEHOLDER)
+        } else if line.contains("__")
+            && [DOC_PLACEHOLDER, ITEMS_PLACEHOLDER, FIELDS_PLACEHOLDER]
+                .iter()
+                .any(|placeholder| line.contains(placeholder))
         {
             return None;
         } else {
@@ -381,29 +379,33 @@ fn restore(printed: &str, lifted: &Lifted<'_>) -> Option<String> {
 /// Puts a region's lines on `out`, each doc line at the indentation of the code after it;
 /// `None` unless the region's first line of code is at `indent`, where its placeholder was.
 fn restore_region(out: &mut String, region: &[&str], indent: &str) -> Option<()> {
-    let mut docs: Vec<&str> = Vec::new();
-    let mut first = true;
-    for line in region {
-        if let Some(text) = doc_text(line) {
-            docs.push(text);
+    // The doc lines from here on wait for the code they document.
+    let mut docs_from = 0;
+    for (index, line) in region.iter().enumerate() {
+        if doc_text(line).is_some() {
             continue;
         }
         let code = line.trim_start();
         let own_indent = &line[..line.len() - code.len()];
-        if first && own_indent != indent {
+        if docs_from == 0 && own_indent != indent {
             return None;
         }
-        first = false;
-        for text in docs.drain(..) {
-            out.push_str(own_indent);
-            out.push_str("///");
-            out.push_str(text);
-            out.push('\n');
+        for doc in &region[docs_from..index] {
+            push_doc(out, own_indent, doc_text(doc).unwrap_or_default());
         }
         out.push_str(line);
         out.push('\n');
+        docs_from = index + 1;
     }
     Some(())
+}
+
+/// Pushes a doc line with `text` after its `///`, at `indent`.
+fn push_doc(out: &mut String, indent: &str, text: &str) {
+    out.push_str(indent);
+    out.push_str("///");
+    out.push_str(text);
+    out.push('\n');
 }
 
 /// Puts a blank line between items, which prettyplease does not: after the crate's docs and

@@ -16,9 +16,9 @@ use crate::unique::Unique;
 /// panic on anything else, the panic becomes a problem too.
 ///
 /// A large block-style spec is read in parts on every core: the document without its
-/// `paths` and `components.schemas`, and those two cut between entries. The parts are used only when nothing could
-/// read differently in parts and every part reads cleanly; otherwise the spec is read again
-/// as a whole, so that problems are found and placed as always.
+/// `paths` and `components.schemas`, and those two cut between entries. The parts are used
+/// only when nothing could read differently in parts and every part reads cleanly; otherwise
+/// the spec is read again as a whole, so that problems are found and placed as always.
 pub fn load(text: &str) -> Result<OpenAPI, Problem> {
     if let Some(document) = read_in_parts(text) {
         return check_version(&document.openapi).map(|()| document);
@@ -78,10 +78,7 @@ fn read_in_parts<'t>(text: &'t str) -> Option<OpenAPI> {
     if text.len() < PARTS_FROM || may_read_differently_in_parts(text) {
         return None;
     }
-    let paths = top_level_section(text, "paths:")?;
-    if top_level_section(&text[paths.1..], "paths:").is_some() {
-        return None;
-    }
+    let paths = only_top_level_section(text, "paths:")?;
     let paths_entries = entries(&text[paths.0..paths.1]).filter(|section| section.head == "paths:");
     let mut cuts: Vec<(_, _, MakePart<'t>)> = vec![(paths, paths_entries?, Part::Paths)];
     if let Some(schemas) = schemas_section(text)
@@ -206,14 +203,19 @@ fn top_level_section(text: &str, key: &str) -> Option<(usize, usize)> {
     start.map(|start| (start, text.len()))
 }
 
+/// [`top_level_section`], when no other top-level line starts with `key`.
+fn only_top_level_section(text: &str, key: &str) -> Option<(usize, usize)> {
+    let (start, end) = top_level_section(text, key)?;
+    top_level_section(&text[end..], key)
+        .is_none()
+        .then_some((start, end))
+}
+
 /// The byte range of the `schemas` entry of the top-level `components`, up to the next line
 /// that starts an entry as far in or less; `None` when there is no such entry, or more than
 /// one `components`.
 fn schemas_section(text: &str) -> Option<(usize, usize)> {
-    let (start, end) = top_level_section(text, "components:")?;
-    if top_level_section(&text[end..], "components:").is_some() {
-        return None;
-    }
+    let (start, end) = only_top_level_section(text, "components:")?;
     let section = &text[start..end];
     let mut lines = section.split_inclusive('\n');
     let head = lines.next()?;
